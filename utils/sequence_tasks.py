@@ -1,0 +1,55 @@
+"""Synthetic long-range memory tasks (lesson 01 introduces them, lesson 03 reuses them).
+
+Both tasks hide the information the model needs at the *start* of a long sequence and
+ask for it at the *end*, so a model can only solve them by carrying memory across
+`length` steps. Chance level is known exactly, so "it learned nothing" is visible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _check_sizes(n_samples: int, length: int) -> None:
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive int, got {n_samples!r}")
+    if not isinstance(length, (int, np.integer)) or length < 2:
+        raise ValueError(f"length must be an int >= 2 (a first step and a later one), got {length!r}")
+
+
+def first_symbol_task(n_samples: int, length: int, n_symbols: int = 4, seed: int = 0):
+    """Recall the first symbol: x is a one-hot sequence of random symbols, y the first one.
+
+    Returns x of shape (n_samples, length, n_symbols), float32, and integer labels y of
+    shape (n_samples,). Every later symbol is noise, so chance accuracy is 1/n_symbols.
+    """
+    _check_sizes(n_samples, length)
+    if n_symbols < 2:
+        raise ValueError(f"n_symbols must be at least 2, got {n_symbols}")
+    rng = np.random.default_rng(seed)
+    symbols = rng.integers(0, n_symbols, size=(n_samples, length))
+    x = np.eye(n_symbols, dtype="float32")[symbols]
+    return x, symbols[:, 0].astype("int64")
+
+
+def adding_task(n_samples: int, length: int, seed: int = 0):
+    """The adding problem (Hochreiter & Schmidhuber 1997): add the two marked numbers.
+
+    x has shape (n_samples, length, 2): channel 0 holds uniform random numbers in [0, 1),
+    channel 1 marks two positions with 1.0, one in the first half (so the model must
+    remember it for at least length/2 steps) and one in the second half. y, shape
+    (n_samples,), is the sum of the two marked numbers. Always predicting 1.0 gives a
+    mean squared error of about 1/6 (the baseline to beat).
+    """
+    _check_sizes(n_samples, length)
+    rng = np.random.default_rng(seed)
+    values = rng.random((n_samples, length)).astype("float32")
+    half = length // 2
+    first = rng.integers(0, half, size=n_samples)
+    second = rng.integers(half, length, size=n_samples)
+    markers = np.zeros((n_samples, length), dtype="float32")
+    rows = np.arange(n_samples)
+    markers[rows, first] = 1.0
+    markers[rows, second] = 1.0
+    y = values[rows, first] + values[rows, second]
+    return np.stack([values, markers], axis=-1), y.astype("float32")
