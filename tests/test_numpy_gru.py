@@ -1,0 +1,237 @@
+"""utils.numpy_gru (lesson 02): the NumPy GRU matches keras.layers.GRU, and its BPTT matches TensorFlow."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import utils  # noqa: F401  (sets KERAS_BACKEND before keras is imported)
+import keras
+import tensorflow as tf
+
+from utils import numpy_gru
+
+TOLERANCE = 1e-5  # float32, as promised in lesson 02
+
+# (batch, time, input_dim, units): the edge cases named in the issue, then random ones.
+EDGE_SHAPES = [
+    (1, 1, 1, 1),  # one of everything
+    (1, 6, 3, 4),  # batch 1
+    (5, 1, 2, 3),  # one time step
+    (3, 7, 4, 1),  # one unit
+    (2, 9, 1, 6),  # one input feature
+    (2, 300, 3, 8),  # a long sequence
+    (16, 24, 7, 32),  # a typical small layer
+]
+RANDOM_SHAPES = [
+    tuple(int(v) for v in np.random.default_rng(seed).integers([1, 1, 1, 1], [9, 40, 12, 20]))
+    for seed in range(6)
+]
+
+
+def keras_gru(input_dim, units, reset_after, rng, use_bias=True, dtype="float32"):
+    """A built keras.layers.GRU(return_sequences=True) with random (non-zero) biases."""
+    layer = keras.layers.GRU(units, return_sequences=True, reset_after=reset_after,
+                             use_bias=use_bias, dtype=dtype)
+    layer.build((None, None, input_dim))
+    weights = layer.get_weights()
+    if use_bias:
+        weights[2] = rng.normal(0, 0.5, weights[2].shape).astype(dtype)
+    layer.set_weights(weights)
+    return layer, weights
+
+
+def run_keras(layer, x, initial_state=None):
+    out = layer(x) if initial_state is None else layer(x, initial_state=initial_state)
+    return np.asarray(out)
+
+
+@pytest.mark.parametrize("shape", EDGE_SHAPES + RANDOM_SHAPES, ids=lambda s: "b{}_t{}_d{}_u{}".format(*s))
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("with_state", [False, True], ids=["zero_state", "initial_state"])
+def test_sequence_matches_keras(shape, reset_after, with_state):
+    batch, time, input_dim, units = shape
+    rng = np.random.default_rng(sum(shape) + 10 * reset_after + 100 * with_state)
+    layer, weights = keras_gru(input_dim, units, reset_after, rng)
+    x = rng.normal(size=(batch, time, input_dim)).astype("float32")
+    h0 = rng.normal(size=(batch, units)).astype("float32") if with_state else None
+
+    ours = numpy_gru.gru_sequence(x, *weights, reset_after=reset_after, initial_state=h0)
+
+    assert ours.shape == (batch, time, units)
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, run_keras(layer, x, h0), rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_without_bias_matches_keras(reset_after):
+    rng = np.random.default_rng(1)
+    layer, weights = keras_gru(3, 5, reset_after, rng, use_bias=False)
+    x = rng.normal(size=(2, 10, 3)).astype("float32")
+    assert len(weights) == 2
+    ours = numpy_gru.gru_sequence(x, *weights, None, reset_after=reset_after)
+    np.testing.assert_allclose(ours, run_keras(layer, x), rtol=0, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_cell_matches_keras_cell(reset_after):
+    rng = np.random.default_rng(2)
+    cell = keras.layers.GRUCell(6, reset_after=reset_after)
+    cell.build((None, 4))
+    weights = cell.get_weights()
+    weights[2] = rng.normal(0, 0.5, weights[2].shape).astype("float32")
+    cell.set_weights(weights)
+    x_t = rng.normal(size=(3, 4)).astype("float32")
+    h_prev = rng.normal(size=(3, 6)).astype("float32")
+    expected, _ = cell(x_t, h_prev)
+    ours = numpy_gru.gru_cell(x_t, h_prev, *weights, reset_after=reset_after)
+    assert ours.shape == (3, 6)
+    np.testing.assert_allclose(ours, np.asarray(expected), rtol=0, atol=TOLERANCE)
+
+
+def test_sequence_is_the_cell_applied_step_by_step():
+    rng = np.random.default_rng(3)
+    _, weights = keras_gru(2, 3, True, rng)
+    x = rng.normal(size=(4, 5, 2)).astype("float32")
+    h = np.zeros((4, 3), "float32")
+    for t in range(5):
+        h = numpy_gru.gru_cell(x[:, t], h, *weights)
+    np.testing.assert_array_equal(numpy_gru.gru_sequence(x, *weights)[:, -1], h)
+
+
+def test_parts_hold_gates_in_range_and_the_same_states():
+    rng = np.random.default_rng(4)
+    _, weights = keras_gru(3, 4, True, rng)
+    x = rng.normal(size=(2, 8, 3)).astype("float32")
+    parts = numpy_gru.gru_sequence_parts(x, *weights)
+    for field in parts:
+        assert field.shape == (2, 8, 4)
+    assert ((parts.z > 0) & (parts.z < 1)).all() and ((parts.r > 0) & (parts.r < 1)).all()
+    assert (np.abs(parts.candidate) < 1).all()
+    np.testing.assert_array_equal(parts.h, numpy_gru.gru_sequence(x, *weights))
+    h_prev = np.concatenate([np.zeros((2, 1, 4), "float32"), parts.h[:, :-1]], axis=1)
+    np.testing.assert_allclose(parts.h, parts.z * h_prev + (1 - parts.z) * parts.candidate, atol=1e-6)
+
+
+def test_float64_in_gives_float64_out():
+    rng = np.random.default_rng(5)
+    _, weights = keras_gru(2, 3, False, rng)
+    out = numpy_gru.gru_sequence(rng.normal(size=(1, 4, 2)), *[w.astype("float64") for w in weights],
+                                 reset_after=False)
+    assert out.dtype == np.float64
+
+
+def test_sigmoid_saturates_without_overflow_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values = numpy_gru.sigmoid(np.array([-1e4, -30.0, 0.0, 30.0, 1e4], "float32"))
+    np.testing.assert_allclose(values, [0, 0, 0.5, 1, 1], atol=1e-7)
+
+
+# ---------------------------------------------------------------- BPTT
+def tape_gradients(layer, x, h0, grad_h):
+    """Gradients of sum(h * grad_h) from TensorFlow's autodiff through keras.layers.GRU."""
+    x, h0 = tf.constant(x), tf.constant(h0)
+    with tf.GradientTape() as tape:
+        tape.watch([x, h0])
+        loss = tf.reduce_sum(layer(x, initial_state=h0) * grad_h)
+    names = ["x", "initial_state", "kernel", "recurrent_kernel", "bias"][: 2 + len(layer.trainable_weights)]
+    return dict(zip(names, tape.gradient(loss, [x, h0, *layer.trainable_weights])))
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_gradients_match_gradient_tape(reset_after, use_bias):
+    rng = np.random.default_rng(6)
+    layer, weights = keras_gru(3, 4, reset_after, rng, use_bias=use_bias, dtype="float64")
+    x, h0 = rng.normal(size=(2, 12, 3)), rng.normal(size=(2, 4))
+    grad_h = rng.normal(size=(2, 12, 4))
+    bias = weights[2] if use_bias else None
+
+    ours = numpy_gru.gru_sequence_gradients(x, weights[0], weights[1], bias, grad_h,
+                                            reset_after=reset_after, initial_state=h0)
+
+    for name, expected in tape_gradients(layer, x, h0, grad_h).items():
+        assert ours[name].shape == expected.shape, name
+        np.testing.assert_allclose(ours[name], np.asarray(expected), rtol=1e-10, atol=1e-12, err_msg=name)
+    if not use_bias:
+        assert ours["bias"] is None
+
+
+@pytest.mark.parametrize("reset_after", [True, False])
+def test_gradients_match_finite_differences(reset_after):
+    rng = np.random.default_rng(7)
+    _, weights = keras_gru(2, 3, reset_after, rng, dtype="float64")
+    x, grad_h = rng.normal(size=(2, 5, 2)), rng.normal(size=(2, 5, 3))
+
+    def loss(w):
+        return float(np.sum(numpy_gru.gru_sequence(x, *w, reset_after=reset_after) * grad_h))
+
+    grads = numpy_gru.gru_sequence_gradients(x, *weights, grad_h, reset_after=reset_after)
+    names, eps = ["kernel", "recurrent_kernel", "bias"], 1e-6
+    for i, name in enumerate(names):
+        numeric = np.zeros_like(weights[i])
+        for index in np.ndindex(weights[i].shape):
+            plus = [w.copy() for w in weights]
+            minus = [w.copy() for w in weights]
+            plus[i][index] += eps
+            minus[i][index] -= eps
+            numeric[index] = (loss(plus) - loss(minus)) / (2 * eps)
+        np.testing.assert_allclose(grads[name], numeric, rtol=1e-6, atol=1e-8, err_msg=name)
+    assert grads["initial_state"].shape == (2, 3) and grads["x"].shape == x.shape
+
+
+# ---------------------------------------------------------------- error paths
+@pytest.fixture
+def weights_after():
+    """Weights of a GRU with input_dim 3, units 4, reset_after=True."""
+    return np.zeros((3, 12), "float32"), np.zeros((4, 12), "float32"), np.zeros((2, 12), "float32")
+
+
+def test_bias_of_the_other_layout_is_refused_with_the_fix(weights_after):
+    kernel, recurrent_kernel, bias = weights_after
+    x = np.zeros((1, 2, 3), "float32")
+    with pytest.raises(ValueError, match=r"reset_after=False.*\(12,\).*got \(2, 12\).*pass reset_after=True"):
+        numpy_gru.gru_sequence(x, kernel, recurrent_kernel, bias, reset_after=False)
+    with pytest.raises(ValueError, match=r"\(2, 12\), got \(12,\).*pass reset_after=False"):
+        numpy_gru.gru_sequence(x, kernel, recurrent_kernel, bias[0], reset_after=True)
+    with pytest.raises(ValueError, match=r"bias .*\(2, 12\), got \(2, 9\)"):
+        numpy_gru.gru_sequence(x, kernel, recurrent_kernel, bias[:, :9])
+
+
+@pytest.mark.parametrize("kernel_shape, recurrent_shape, message", [
+    ((3, 12), (4, 10), r"recurrent_kernel must have shape \(units, 3\*units\), got \(4, 10\)"),
+    ((3, 12), (12,), r"recurrent_kernel must have shape \(units, 3\*units\), got \(12,\)"),
+    ((3, 9), (4, 12), r"kernel must have shape \(input_dim, 3\*units\) = \(input_dim, 12\).*got \(3, 9\)"),
+    ((12, 3), (4, 12), r"kernel must have shape .*got \(12, 3\)"),
+    ((3, 12, 1), (4, 12), r"kernel must have shape .*got \(3, 12, 1\)"),
+])
+def test_wrong_weight_shapes_are_refused(kernel_shape, recurrent_shape, message):
+    with pytest.raises(ValueError, match=message):
+        numpy_gru.gru_sequence(np.zeros((1, 2, 3)), np.zeros(kernel_shape), np.zeros(recurrent_shape),
+                               np.zeros((2, 12)))
+
+
+def test_wrong_input_and_state_shapes_are_refused(weights_after):
+    w = weights_after
+    with pytest.raises(ValueError, match=r"x_t must have shape \(batch, input_dim\) = \(batch, 3\).*x_t\[None\]"):
+        numpy_gru.gru_cell(np.zeros(3), np.zeros((1, 4)), *w)
+    with pytest.raises(ValueError, match=r"x_t must have shape .*got \(2, 5\)"):
+        numpy_gru.gru_cell(np.zeros((2, 5)), np.zeros((2, 4)), *w)
+    with pytest.raises(ValueError, match=r"h_prev must have shape \(batch, units\) = \(2, 4\), got \(3, 4\)"):
+        numpy_gru.gru_cell(np.zeros((2, 3)), np.zeros((3, 4)), *w)
+    with pytest.raises(ValueError, match=r"x must have shape \(batch, time, input_dim\).*got \(5, 3\).*x\[None\]"):
+        numpy_gru.gru_sequence(np.zeros((5, 3)), *w)
+    with pytest.raises(ValueError, match=r"x must have shape .*got \(1, 5, 2\)"):
+        numpy_gru.gru_sequence(np.zeros((1, 5, 2)), *w)
+    with pytest.raises(ValueError, match=r"time >= 1.*got \(1, 0, 3\)"):
+        numpy_gru.gru_sequence(np.zeros((1, 0, 3)), *w)
+    with pytest.raises(ValueError, match=r"initial_state must have shape \(batch, units\) = \(2, 4\), got \(4,\)"):
+        numpy_gru.gru_sequence(np.zeros((2, 5, 3)), *w, initial_state=np.zeros(4))
+    with pytest.raises(ValueError, match=r"grad_h must have shape \(batch, time, units\) = \(2, 5, 4\)"):
+        numpy_gru.gru_sequence_gradients(np.zeros((2, 5, 3)), *w, np.zeros((2, 5, 3)))
+
+
+def test_reset_after_must_be_a_bool(weights_after):
+    with pytest.raises(TypeError, match="reset_after must be True or False"):
+        numpy_gru.gru_sequence(np.zeros((1, 2, 3)), *weights_after, reset_after="yes")

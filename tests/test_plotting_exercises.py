@@ -1,0 +1,43 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from utils import ExerciseCheckFailed, check, check_close, plot_histories, plot_history
+
+
+def test_plot_history_draws_training_and_validation():
+    ax = plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2.4]}, "loss")
+    assert [line.get_label() for line in ax.get_lines()] == ["training loss", "validation loss"]
+    assert list(ax.get_lines()[1].get_ydata()) == [3, 2.5, 2.4]
+
+
+def test_plot_history_names_missing_metric():
+    with pytest.raises(KeyError, match=r"'mae' was not recorded; available: \['loss'\]"):
+        plot_history({"loss": [1.0]}, "mae")
+    with pytest.raises(TypeError, match="keras History"):
+        plot_history([1, 2, 3])
+
+
+def test_plot_histories_one_line_per_run():
+    ax = plot_histories({"GRU": {"val_loss": [2, 1]}, "LSTM": {"val_loss": [2, 1.5, 1.2]}})
+    assert [line.get_label() for line in ax.get_lines()] == ["GRU", "LSTM"]
+    with pytest.raises(KeyError, match="run 'X' did not record 'val_loss'"):
+        plot_histories({"X": {"loss": [1]}})
+
+
+def test_check_passes_and_fails_with_hint(capsys):
+    check(1 + 1 == 2, "unused")
+    assert "Check passed" in capsys.readouterr().out
+    with pytest.raises(ExerciseCheckFailed, match="Not yet: add the numbers"):
+        check(False, "add the numbers")
+
+
+def test_check_close():
+    check_close([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]), "the vector")
+    with pytest.raises(ExerciseCheckFailed, match="largest difference 0.5"):
+        check_close([1.0, 2.5], [1.0, 2.0], "the vector")
+    with pytest.raises(ExerciseCheckFailed, match=r"shape \(3,\), expected \(2,\)"):
+        check_close([1.0, 2.0, 3.0], [1.0, 2.0], "the vector")
