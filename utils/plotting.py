@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 STYLE = {
     "figure.figsize": (8, 4),
@@ -27,6 +28,13 @@ def history_dict(history) -> dict[str, list[float]]:
     return values
 
 
+def label_epochs(ax, metric: str, title: str | None) -> None:
+    """Whole-number epoch ticks, axis labels, title and legend."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(xlabel="epoch", ylabel=metric, title=title or metric)
+    ax.legend()
+
+
 def plot_history(history, metric: str = "loss", title: str | None = None, ax=None):
     """Training and validation curves of one metric over epochs."""
     values = history_dict(history)
@@ -37,8 +45,7 @@ def plot_history(history, metric: str = "loss", title: str | None = None, ax=Non
     ax.plot(epochs, values[metric], "o-", label=f"training {metric}")
     if f"val_{metric}" in values:
         ax.plot(epochs, values[f"val_{metric}"], "s--", label=f"validation {metric}")
-    ax.set(xlabel="epoch", ylabel=metric, title=title or metric)
-    ax.legend()
+    label_epochs(ax, metric, title)
     return ax
 
 
@@ -50,6 +57,5 @@ def plot_histories(histories: dict, metric: str = "val_loss", title: str | None 
         if metric not in values:
             raise KeyError(f"run {name!r} did not record {metric!r}; available: {sorted(values)}")
         ax.plot(range(1, len(values[metric]) + 1), values[metric], "o-", label=name)
-    ax.set(xlabel="epoch", ylabel=metric, title=title or metric)
-    ax.legend()
+    label_epochs(ax, metric, title)
     return ax
