@@ -42,8 +42,9 @@ def keras_gru(input_dim, units, reset_after, rng, use_bias=True, dtype="float32"
 
 
 def run_keras(layer, x, initial_state=None):
-    out = layer(x) if initial_state is None else layer(x, initial_state=initial_state)
-    return np.asarray(out)
+    """The layer's output; long sequences run ~5x faster traced by tf.function than eagerly."""
+    call = tf.function(layer) if x.shape[1] >= 100 else layer
+    return np.asarray(call(x) if initial_state is None else call(x, initial_state=initial_state))
 
 
 @pytest.mark.parametrize("shape", EDGE_SHAPES + RANDOM_SHAPES, ids=lambda s: "b{}_t{}_d{}_u{}".format(*s))

@@ -1,8 +1,17 @@
 """Forecasting helpers for any DataFrame with a DatetimeIndex and a named target column.
 
-Lesson 05 explains them step by step; lessons 02 and 04 reuse them. The rules they
+Lesson 05 explains them step by step; lessons 02, 03 and 04 reuse them. The rules they
 enforce: split by time (never shuffle across a split), normalise with training
 statistics only, and a window's target starts exactly one step after its last input.
+
+    check_frame           clear errors for unknown columns, NaNs, unsorted/duplicated index
+    add_time_features     hour of day and day of week as sine/cosine columns
+    split_by_time         consecutive train / validation / test parts
+    fit_standardizer      training-split mean and std; `standardize`, `unstandardize`
+    window_arrays         every (window, next `horizon` targets) pair as NumPy arrays
+    window_dataset        the same pairs as a batched tf.data.Dataset (Keras' own windowing)
+    naive_forecast        last value (period=1) and seasonal naive (24: yesterday, 168: last week)
+    mae_by_horizon        MAE for each forecast step 1..horizon; `improvement_table`
 """
 
 from __future__ import annotations
@@ -60,7 +69,69 @@ def fit_standardizer(train_df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def standardize(df: pd.DataFrame, stats: tuple[pd.Series, pd.Series]) -> pd.DataFrame:
     """(df - mean) / std with the training statistics from `fit_standardizer`."""
     mean, std = stats
-    return (df - mean) / std
+    unknown = [c for c in df.columns if c not in mean.index]
+    if unknown:
+        raise KeyError(
+            f"column(s) {unknown} have no training statistics; fit_standardizer saw only "
+            f"{list(mean.index)}. Fit it on a training split with the same columns."
+        )
+    return (df - mean[df.columns]) / std[df.columns]
+
+
+def unstandardize(values, stats: tuple[pd.Series, pd.Series], column: str):
+    """Back to original units: values * std + mean of one column (e.g. model outputs in kW)."""
+    mean, std = stats
+    if column not in mean.index:
+        raise KeyError(f"unknown column {column!r}; the statistics cover {list(mean.index)}")
+    return np.asarray(values) * std[column] + mean[column]
+
+
+TIME_FEATURES = ["hour_sin", "hour_cos", "weekday_sin", "weekday_cos"]
+
+
+def add_time_features(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` with hour of day and day of week as sine/cosine pairs (lesson 05).
+
+    A clock is a circle: 23:00 and 00:00 are neighbours, yet as raw numbers they are 23
+    apart. The pair (sin, cos) of the angle puts every hour on a circle, so neighbours
+    stay neighbours. Same for the days of the week (Monday = 0 ... Sunday = 6).
+    """
+    if not isinstance(df, pd.DataFrame) or not isinstance(df.index, pd.DatetimeIndex):
+        raise ValueError("add_time_features needs a DataFrame with a DatetimeIndex")
+    clash = [c for c in TIME_FEATURES if c in df.columns]
+    if clash:
+        raise ValueError(f"the DataFrame already has column(s) {clash}; time features were added before")
+    hour = (df.index.hour + df.index.minute / 60).to_numpy()
+    weekday = df.index.dayofweek.to_numpy()
+    out = df.copy()
+    out["hour_sin"] = np.sin(2 * np.pi * hour / 24)
+    out["hour_cos"] = np.cos(2 * np.pi * hour / 24)
+    out["weekday_sin"] = np.sin(2 * np.pi * weekday / 7)
+    out["weekday_cos"] = np.cos(2 * np.pi * weekday / 7)
+    return out
+
+
+def _checked_windows(df: pd.DataFrame, target: str, window: int, horizon: int,
+                     features: list[str] | None) -> tuple[list[str], int]:
+    """Validate a windowing request; return the feature names and the number of windows."""
+    features = list(features or df.columns)
+    check_frame(df, list(dict.fromkeys(features + [target])))
+    for name, value in (("window", window), ("horizon", horizon)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    n = len(df) - window - horizon + 1
+    if n < 1:
+        raise ValueError(
+            f"window ({window}) + horizon ({horizon}) = {window + horizon} rows is longer than "
+            f"this split ({len(df)} rows); use a shorter window or horizon, or a longer split"
+        )
+    return features, n
+
+
+def _target_rows(df: pd.DataFrame, target: str, window: int, horizon: int, n: int) -> np.ndarray:
+    """y[i] = target at rows i+window .. i+window+horizon-1, shape (n, horizon)."""
+    targets = df[target].to_numpy("float32")
+    return np.lib.stride_tricks.sliding_window_view(targets, horizon)[window:window + n]
 
 
 def window_arrays(df: pd.DataFrame, target: str, window: int, horizon: int,
@@ -71,19 +142,86 @@ def window_arrays(df: pd.DataFrame, target: str, window: int, horizon: int,
     at rows i+window .. i+window+horizon-1: the first target is exactly one step after
     the last input. Shapes: x (n, window, n_features), y (n, horizon), float32.
     """
-    features = list(features or df.columns)
-    check_frame(df, list(dict.fromkeys(features + [target])))
-    for name, value in (("window", window), ("horizon", horizon)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    n = len(df) - window - horizon + 1
-    if n < 1:
-        raise ValueError(
-            f"window ({window}) + horizon ({horizon}) = {window + horizon} rows is longer than "
-            f"this split ({len(df)} rows); use a shorter window or horizon, or a longer split"
-        )
+    features, n = _checked_windows(df, target, window, horizon, features)
     values = df[features].to_numpy("float32")
-    targets = df[target].to_numpy("float32")
     x = np.lib.stride_tricks.sliding_window_view(values, window, axis=0)[:n].transpose(0, 2, 1)
-    y = np.lib.stride_tricks.sliding_window_view(targets, horizon)[window:window + n]
+    y = _target_rows(df, target, window, horizon, n)
     return np.ascontiguousarray(x), np.ascontiguousarray(y)
+
+
+def window_dataset(df: pd.DataFrame, target: str, window: int, horizon: int,
+                   features: list[str] | None = None, batch_size: int = 256,
+                   shuffle: bool = False, seed: int | None = None, stride: int = 1):
+    """The pairs of `window_arrays`, batched by `keras.utils.timeseries_dataset_from_array`.
+
+    Windows are cut on the fly (no copy of every window in memory). Without shuffling
+    (and with stride 1) batch after batch gives exactly window_arrays' x and y, in order,
+    so predictions line up with `window_arrays(...)[1]`. `shuffle=True` for training;
+    `stride=k` keeps every k-th window (fewer, less redundant windows per epoch).
+    """
+    import keras  # imported here: the rest of this module needs only NumPy and pandas
+
+    features, n = _checked_windows(df, target, window, horizon, features)
+    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
+        raise ValueError(f"stride must be a positive int, got {stride!r}")
+    values = df[features].to_numpy("float32")[: n + window - 1]  # the last horizon rows are never inputs
+    return keras.utils.timeseries_dataset_from_array(
+        values, _target_rows(df, target, window, horizon, n), sequence_length=window,
+        sequence_stride=stride, batch_size=batch_size, shuffle=shuffle, seed=seed,
+    )
+
+
+def naive_forecast(df: pd.DataFrame, target: str, window: int, horizon: int,
+                   period: int = 1) -> np.ndarray:
+    """Repeat the most recent value from `period` steps earlier, for every window.
+
+    period=1 is the last-value forecast; on hourly data period=24 is "same hour
+    yesterday" and period=168 "same hour last week" (seasonal naive). For a step h
+    beyond one period, the latest same-phase value inside the window is used. The result
+    lines up with window_arrays(df, target, window, horizon)[1]: shape (n, horizon),
+    in the units of df[target].
+    """
+    _, n = _checked_windows(df, target, window, horizon, [target])
+    if isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 1:
+        raise ValueError(f"period must be a positive int, got {period!r}")
+    if period > window:
+        raise ValueError(
+            f"period {period} looks {period} steps back but the window holds only {window}; "
+            f"use a window of at least {period} steps (or a shorter period)"
+        )
+    series = df[target].to_numpy("float32")
+    last_input = np.arange(n)[:, None] + window - 1
+    steps = np.arange(1, horizon + 1)
+    back = period * -(-steps // period)  # period * ceil(step / period): same phase, already seen
+    return series[last_input + steps - back]
+
+
+def _checked_pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
+    y_true, y_pred = np.asarray(y_true, dtype="float64"), np.asarray(y_pred, dtype="float64")
+    if y_true.ndim != 2 or y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true and y_pred must both have shape (windows, horizon); got {y_true.shape} "
+            f"and {y_pred.shape}. Did you unstandardize and line them up with window_arrays?"
+        )
+    if np.isnan(y_true).any() or np.isnan(y_pred).any():
+        raise ValueError("NaN in y_true or y_pred; a NaN prediction usually means training diverged")
+    return y_true, y_pred
+
+
+def mae_by_horizon(y_true, y_pred) -> pd.Series:
+    """Mean absolute error of each forecast step 1..horizon (its mean is the overall MAE)."""
+    y_true, y_pred = _checked_pair(y_true, y_pred)
+    errors = np.abs(y_true - y_pred).mean(axis=0)
+    return pd.Series(errors, index=pd.RangeIndex(1, len(errors) + 1, name="steps ahead"), name="MAE")
+
+
+def improvement_table(test_mae: dict[str, float], baselines: list[str]) -> pd.DataFrame:
+    """Test MAE per method and its improvement over the best baseline, in percent."""
+    unknown = [b for b in baselines if b not in test_mae]
+    if not baselines or unknown:
+        raise KeyError(f"baselines {unknown or baselines} must name entries of test_mae: {list(test_mae)}")
+    best = min(test_mae[b] for b in baselines)
+    table = pd.DataFrame({"test MAE": pd.Series(test_mae, dtype="float64")})
+    table["kind"] = ["baseline" if name in baselines else "model" for name in table.index]
+    table["vs best baseline (%)"] = 100 * (best - table["test MAE"]) / best
+    return table.round({"test MAE": 4, "vs best baseline (%)": 1})
