@@ -102,7 +102,7 @@ def add_time_features(df: pd.DataFrame) -> pd.DataFrame:
     if clash:
         raise ValueError(f"the DataFrame already has column(s) {clash}; time features were added before")
     hour = (df.index.hour + df.index.minute / 60).to_numpy()
-    weekday = df.index.dayofweek.to_numpy()
+    weekday = df.index.day_of_week.to_numpy()
     out = df.copy()
     out["hour_sin"] = np.sin(2 * np.pi * hour / 24)
     out["hour_cos"] = np.cos(2 * np.pi * hour / 24)

@@ -1,0 +1,182 @@
+"""utils.compare (lesson 03): the fair-comparison helper, on tiny models."""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from utils.compare import (
+    compare_models,
+    hardware_description,
+    layer_params,
+    matching_units,
+    plot_comparison,
+    summary,
+)
+
+RNG = np.random.default_rng(0)
+TRAIN = (RNG.random((32, 3, 2), dtype="float32"), RNG.random((32, 1), dtype="float32"))
+VAL = (RNG.random((16, 3, 2), dtype="float32"), RNG.random((16, 1), dtype="float32"))
+
+
+def tiny_model(units):
+    def build(seed):
+        model = keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(),
+                                  keras.layers.Dense(units), keras.layers.Dense(1)])
+        model.compile("sgd", "mse", metrics=["mae"])
+        return model
+    return build
+
+
+def run(builders=None, train=TRAIN, val=VAL, **kwargs):
+    options = {"epochs": 2, "seeds": [0], "batch_size": 8, "latency_repeats": 2} | kwargs
+    builders = {"small": tiny_model(2)} if builders is None else builders
+    return compare_models(builders, train, val, **options)
+
+
+@pytest.fixture(scope="module")
+def two_models_two_seeds():
+    return run({"small": tiny_model(2), "wide": tiny_model(5)}, epochs=3, seeds=[0, 1],
+               return_curves=True)
+
+
+def test_one_row_per_model_and_seed_with_every_measurement(two_models_two_seeds):
+    table, _ = two_models_two_seeds
+    assert list(zip(table["model"], table["seed"])) == [("small", 0), ("small", 1), ("wide", 0), ("wide", 1)]
+    for column in ["params", "seconds_per_epoch", "first_epoch_s", "batch_latency_ms",
+                   "seq_latency_ms", "peak_memory_mb", "val_loss", "val_mae", "hardware"]:
+        assert column in table.columns, column
+    assert list(table["params"]) == [6 * 2 + 2 + 3] * 2 + [6 * 5 + 5 + 6] * 2
+    assert (table["seconds_per_epoch"] > 0).all() and (table["batch_latency_ms"] > 0).all()
+    assert np.allclose(table["seq_latency_ms"], table["batch_latency_ms"] / 8)
+    assert table["hardware"].str.contains("TensorFlow").all()
+
+
+def test_peak_memory_is_nan_without_a_gpu(two_models_two_seeds):
+    table, _ = two_models_two_seeds
+    if "GPU" not in table["hardware"].iloc[0]:
+        assert table["peak_memory_mb"].isna().all()
+
+
+def test_curves_hold_every_metric_after_every_epoch(two_models_two_seeds):
+    table, curves = two_models_two_seeds
+    assert list(curves.columns) == ["model", "seed", "epoch", "metric", "value"]
+    assert set(curves["metric"]) == {"loss", "mae", "val_loss", "val_mae"}
+    one_run = curves[(curves["model"] == "wide") & (curves["seed"] == 1) & (curves["metric"] == "val_loss")]
+    assert list(one_run["epoch"]) == [1, 2, 3]
+    assert one_run["value"].iloc[-1] == pytest.approx(table["val_loss"].iloc[3])
+
+
+def test_same_seed_gives_the_same_result():
+    first, again = run(), run()
+    assert first["val_loss"].iloc[0] == again["val_loss"].iloc[0]
+
+
+def uncompiled(seed):
+    return keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"builders": []}, TypeError, "non-empty dict"),
+    ({"builders": {}}, TypeError, "non-empty dict"),
+    ({"builders": {"gru": "GRU"}}, TypeError, "must be a function"),
+    ({"train": TRAIN[0]}, TypeError, r"train must be a pair \(x, y\)"),
+    ({"val": (VAL[0], VAL[1][:5])}, ValueError, "val: x has 16 samples but y has 5"),
+    ({"epochs": 1}, ValueError, "first epoch also traces"),
+    ({"seeds": []}, ValueError, "at least one seed"),
+    ({"seeds": [1, 1]}, ValueError, "distinct"),
+    ({"seeds": [-1]}, ValueError, "each seed must be an int >= 0"),
+    ({"seeds": "0"}, TypeError, "list of ints"),
+    ({"batch_size": 17}, ValueError, "larger than the validation set"),
+    ({"builders": {"u": uncompiled}}, ValueError, "not compiled"),
+    ({"builders": {"n": lambda seed: None}}, TypeError, "not a keras Model"),
+])
+def test_bad_input_says_what_is_wrong(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        run(**kwargs)
+
+
+def test_a_single_int_seed_is_accepted():
+    assert list(run(seeds=3)["seed"]) == [3]
+
+
+def made_up_table():
+    return pd.DataFrame({
+        "model": ["LSTM", "LSTM", "GRU", "GRU"],
+        "seed": [0, 1, 0, 1],
+        "params": [12_345, 12_345, 9_000, 9_000],
+        "val_loss": [0.2, 0.4, 0.1, 0.1],
+        "peak_memory_mb": [float("nan")] * 4,
+        "hardware": ["CPU"] * 4,
+    })
+
+
+def test_summary_shows_mean_plus_minus_std_in_run_order():
+    table = summary(made_up_table())
+    assert list(table.index) == ["LSTM", "GRU"]
+    assert list(table.columns) == ["seeds", "params", "val_loss", "peak_memory_mb"]
+    assert table.loc["LSTM", "val_loss"] == "0.3 ± 0.14"
+    assert table.loc["GRU", "val_loss"] == "0.1"  # the same for every seed: shown once
+    assert table.loc["LSTM", "params"] == "12,345"
+    assert table.loc["GRU", "peak_memory_mb"] == "n/a"
+    assert table.loc["GRU", "seeds"] == 2
+
+
+def test_summary_numeric_gives_mean_and_std_columns():
+    table = summary(made_up_table(), ["val_loss"], numeric=True)
+    assert table.loc["LSTM", ("val_loss", "mean")] == pytest.approx(0.3)
+    assert table.loc["LSTM", ("val_loss", "std")] == pytest.approx(math.sqrt(0.02))
+
+
+def test_summary_and_plot_reject_what_is_not_a_comparison():
+    with pytest.raises(KeyError, match=r"no numeric column\(s\) \['hardware'\]"):
+        summary(made_up_table(), ["hardware"])
+    with pytest.raises(TypeError, match="'model' column"):
+        summary(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="empty"):
+        summary(made_up_table().iloc[:0])
+    with pytest.raises(KeyError, match="val_mae"):
+        plot_comparison(made_up_table(), ["val_mae"])
+
+
+def test_plot_comparison_draws_one_panel_per_column():
+    axes = plot_comparison(made_up_table(), ["params", "val_loss"])
+    assert [ax.get_title() for ax in axes] == ["params", "val_loss"]
+    assert len(axes[1].patches) == 2  # one bar per model
+
+
+def test_layer_params_follow_the_gru_and_lstm_formulas():
+    assert layer_params(lambda u: keras.layers.GRU(u), 4, 3) == 3 * (4 * (3 + 4) + 2 * 4)
+    assert layer_params(lambda u: keras.layers.LSTM(u), 4, 3) == 4 * (4 * (3 + 4) + 4)
+
+
+def test_matching_units_finds_the_closest_width():
+    lstm = lambda u: keras.layers.LSTM(u)  # noqa: E731
+    target = layer_params(lambda u: keras.layers.GRU(u), 32, 8)
+    units = matching_units(lstm, target, 8)
+    gaps = {u: abs(layer_params(lstm, u, 8) - target) for u in (units - 1, units, units + 1)}
+    assert gaps[units] == min(gaps.values())
+    assert 24 <= units < 32  # an LSTM needs fewer units than a GRU for the same weights
+    assert matching_units(lstm, layer_params(lstm, 10, 8), 8) == 10
+
+
+def test_matching_units_rejects_impossible_requests():
+    with pytest.raises(ValueError, match="raise max_units"):
+        matching_units(lambda u: keras.layers.GRU(u), 10**9, 8, max_units=16)
+    with pytest.raises(TypeError, match="make_layer must be a function"):
+        matching_units(keras.layers.GRU(4), 100, 8)
+    with pytest.raises(TypeError, match=r"make_layer\(1\) returned int, not a keras layer"):
+        matching_units(lambda u: u, 100, 8)
+    with pytest.raises(ValueError, match="target_params must be an int"):
+        matching_units(lambda u: keras.layers.GRU(u), 0, 8)
+
+
+def test_hardware_description_names_the_device_and_tensorflow():
+    text = hardware_description()
+    assert text.startswith(("CPU: ", "GPU: ")) and "TensorFlow" in text

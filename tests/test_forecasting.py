@@ -1,0 +1,261 @@
+"""Unit tests of utils.forecasting (lesson 05's helpers, reused by lessons 02-04)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from utils.forecasting import (
+    TIME_FEATURES,
+    add_time_features,
+    check_frame,
+    fit_standardizer,
+    improvement_table,
+    mae_by_horizon,
+    naive_forecast,
+    split_by_time,
+    standardize,
+    unstandardize,
+    window_arrays,
+    window_dataset,
+)
+
+
+def ramp_frame(n: int = 60) -> pd.DataFrame:
+    """Hourly frame whose `step` column is the row number: positions are easy to read back."""
+    index = pd.date_range("2024-01-01", periods=n, freq="h")
+    return pd.DataFrame({"step": np.arange(n, dtype=float), "other": np.arange(n) * 10.0 + 1}, index=index)
+
+
+# ---------------------------------------------------------------- bad input
+def test_check_frame_accepts_a_clean_frame():
+    check_frame(ramp_frame(), ["step"])
+
+
+@pytest.mark.parametrize(
+    "broken, error, words",
+    [
+        (lambda df: df.iloc[::-1], ValueError, "not sorted"),
+        (lambda df: pd.concat([df.iloc[:3], df.iloc[2:]]), ValueError, "duplicated"),
+        (lambda df: df.reset_index(drop=True), ValueError, "DatetimeIndex"),
+        (lambda df: df.assign(step=df.step.where(df.step != 5)), ValueError, "NaNs in column(s) ['step']"),
+        (lambda df: df.assign(step=df.step.astype(str)), ValueError, "not numeric"),
+    ],
+    ids=["unsorted", "duplicated", "no-datetime-index", "nan", "text"],
+)
+def test_bad_frames_get_a_clear_error_from_every_entry_point(broken, error, words):
+    df = broken(ramp_frame())
+    for call in (
+        lambda: check_frame(df, ["step"]),
+        lambda: window_arrays(df, "step", 4, 2),
+        lambda: window_dataset(df, "step", 4, 2),
+        lambda: naive_forecast(df, "step", 4, 2),
+    ):
+        with pytest.raises(error) as info:
+            call()
+        assert words in str(info.value)
+
+
+def test_not_a_dataframe():
+    with pytest.raises(TypeError, match="DataFrame"):
+        check_frame(np.zeros((3, 2)))
+
+
+@pytest.mark.parametrize("call", [
+    lambda df: window_arrays(df, "power", 4, 2),
+    lambda df: window_arrays(df, "step", 4, 2, features=["step", "voltage"]),
+    lambda df: window_dataset(df, "power", 4, 2),
+    lambda df: naive_forecast(df, "power", 4, 2),
+])
+def test_unknown_column_names_the_available_ones(call):
+    with pytest.raises(KeyError, match=r"unknown column.*available: \['step', 'other'\]"):
+        call(ramp_frame())
+
+
+def test_nan_in_a_column_that_is_not_used_is_fine():
+    df = ramp_frame().assign(unused=np.nan)
+    x, _ = window_arrays(df, "step", 4, 2, features=["step", "other"])
+    assert x.shape == (55, 4, 2)
+
+
+@pytest.mark.parametrize("window, horizon", [(50, 11), (61, 1), (1, 60)])
+def test_window_plus_horizon_longer_than_the_split(window, horizon):
+    for call in (window_arrays, window_dataset, naive_forecast):
+        with pytest.raises(ValueError, match=r"longer than this split \(60 rows\)"):
+            call(ramp_frame(60), "step", window, horizon)
+
+
+def test_window_plus_horizon_equal_to_the_split_gives_one_window():
+    x, y = window_arrays(ramp_frame(10), "step", 7, 3)
+    assert x.shape == (1, 7, 2) and y.tolist() == [[7, 8, 9]]
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.0, True, "24"])
+def test_window_and_horizon_must_be_positive_ints(bad):
+    with pytest.raises(ValueError, match="window must be a positive int"):
+        window_arrays(ramp_frame(), "step", bad, 2)
+    with pytest.raises(ValueError, match="horizon must be a positive int"):
+        naive_forecast(ramp_frame(), "step", 4, bad)
+
+
+# ---------------------------------------------------------------- splits and normalisation
+def test_split_by_time_is_consecutive_and_complete():
+    df = ramp_frame(100)
+    train, val, test = split_by_time(df, 0.7, 0.15)
+    assert (len(train), len(val), len(test)) == (70, 15, 15)
+    assert train.index.max() < val.index.min() and val.index.max() < test.index.min()
+    assert pd.concat([train, val, test]).equals(df)
+
+
+@pytest.mark.parametrize("train, val", [(0, 0.2), (0.9, 0.1), (0.7, 0), (1.2, 0.1)])
+def test_split_by_time_rejects_bad_fractions(train, val):
+    with pytest.raises(ValueError, match="train"):
+        split_by_time(ramp_frame(), train, val)
+
+
+def test_standardizer_uses_training_statistics_only():
+    train, val, _ = split_by_time(ramp_frame(100))
+    stats = fit_standardizer(train)
+    assert stats[0]["step"] == pytest.approx(34.5)
+    scaled = standardize(val, stats)
+    assert scaled["step"].iloc[0] == pytest.approx((70 - 34.5) / train["step"].std())
+    np.testing.assert_allclose(unstandardize(scaled["step"], stats, "step"), val["step"])
+
+
+def test_standardize_a_subset_of_the_columns():
+    stats = fit_standardizer(ramp_frame())
+    scaled = standardize(ramp_frame()[["other"]], stats)
+    assert list(scaled.columns) == ["other"] and not scaled.isna().any().any()
+
+
+def test_standardize_refuses_columns_without_statistics():
+    stats = fit_standardizer(ramp_frame()[["step"]])
+    with pytest.raises(KeyError, match=r"\['other'\] have no training statistics"):
+        standardize(ramp_frame(), stats)
+    with pytest.raises(KeyError, match="unknown column 'other'"):
+        unstandardize(np.zeros(3), stats, "other")
+
+
+def test_constant_training_column_is_refused():
+    with pytest.raises(ValueError, match="constant"):
+        fit_standardizer(ramp_frame().assign(flat=1.0))
+
+
+# ---------------------------------------------------------------- time features
+def test_time_features_put_the_clock_on_a_circle():
+    df = add_time_features(ramp_frame(24 * 8))  # starts Monday 2024-01-01 00:00
+    assert list(df.columns) == ["step", "other", *TIME_FEATURES]
+    midnight, six, eleven_pm = df.iloc[0], df.iloc[6], df.iloc[23]
+    assert (midnight.hour_sin, midnight.hour_cos) == pytest.approx((0, 1))
+    assert (six.hour_sin, six.hour_cos) == pytest.approx((1, 0), abs=1e-12)
+    assert np.hypot(midnight.hour_sin - eleven_pm.hour_sin, midnight.hour_cos - eleven_pm.hour_cos) < 0.3
+    sunday = df.loc["2024-01-07 12:00"]
+    assert (sunday.weekday_sin, sunday.weekday_cos) == pytest.approx(
+        (np.sin(2 * np.pi * 6 / 7), np.cos(2 * np.pi * 6 / 7)))
+    assert "hour_sin" not in ramp_frame().columns  # the input is left alone
+
+
+def test_time_features_errors():
+    with pytest.raises(ValueError, match="DatetimeIndex"):
+        add_time_features(ramp_frame().reset_index(drop=True))
+    with pytest.raises(ValueError, match="already has"):
+        add_time_features(add_time_features(ramp_frame()))
+
+
+# ---------------------------------------------------------------- window / target alignment
+@pytest.mark.parametrize("window, horizon", [(1, 1), (5, 1), (5, 3), (24, 12)])
+def test_target_starts_exactly_one_step_after_the_last_input(window, horizon):
+    df = ramp_frame(60)
+    x, y = window_arrays(df, "step", window, horizon)
+    n = 60 - window - horizon + 1
+    assert x.shape == (n, window, 2) and y.shape == (n, horizon)
+    assert x.dtype == y.dtype == np.float32
+    for i in (0, n // 2, n - 1):
+        assert x[i, :, 0].tolist() == list(range(i, i + window))
+        assert y[i].tolist() == list(range(i + window, i + window + horizon))
+        assert y[i, 0] == x[i, -1, 0] + 1
+
+
+def test_features_choose_and_order_the_input_columns():
+    x, y = window_arrays(ramp_frame(), "step", 4, 2, features=["other"])
+    assert x.shape[-1] == 1 and x[0, 0, 0] == 1.0 and y[0, 0] == 4
+
+
+@pytest.mark.parametrize("window, horizon, batch_size", [(5, 3, 7), (24, 12, 256), (1, 1, 4)])
+def test_window_dataset_agrees_with_window_arrays(window, horizon, batch_size):
+    df = ramp_frame(60)
+    x, y = window_arrays(df, "step", window, horizon)
+    batches = list(window_dataset(df, "step", window, horizon, batch_size=batch_size).as_numpy_iterator())
+    assert len(batches) == -(-len(x) // batch_size)
+    np.testing.assert_array_equal(np.concatenate([b[0] for b in batches]), x)
+    np.testing.assert_array_equal(np.concatenate([b[1] for b in batches]), y)
+
+
+def test_window_dataset_shuffles_whole_pairs_and_strides():
+    df = ramp_frame(60)
+    batches = list(window_dataset(df, "step", 5, 3, batch_size=8, shuffle=True, seed=1).as_numpy_iterator())
+    x = np.concatenate([b[0] for b in batches])
+    y = np.concatenate([b[1] for b in batches])
+    assert sorted(x[:, 0, 0].tolist()) == list(range(53)) and x[:, 0, 0].tolist() != list(range(53))
+    np.testing.assert_array_equal(y[:, 0], x[:, -1, 0] + 1)  # still aligned after shuffling
+    strided = next(window_dataset(df, "step", 5, 3, batch_size=100, stride=10).as_numpy_iterator())
+    assert strided[0][:, 0, 0].tolist() == [0, 10, 20, 30, 40, 50]
+    with pytest.raises(ValueError, match="stride must be a positive int"):
+        window_dataset(df, "step", 5, 3, stride=0)
+
+
+# ---------------------------------------------------------------- naive baselines
+def test_last_value_forecast_repeats_the_last_input():
+    x, y = window_arrays(ramp_frame(), "step", 6, 4)
+    pred = naive_forecast(ramp_frame(), "step", 6, 4, period=1)
+    assert pred.shape == y.shape
+    np.testing.assert_array_equal(pred, np.repeat(x[:, -1, :1], 4, axis=1))
+
+
+@pytest.mark.parametrize("window, horizon, period", [(24, 24, 24), (24, 30, 24), (30, 5, 7), (7, 20, 7)])
+def test_seasonal_naive_is_exact_on_a_periodic_series_for_any_horizon(window, horizon, period):
+    index = pd.date_range("2024-01-01", periods=100, freq="h")
+    df = pd.DataFrame({"load": np.sin(np.arange(100) * 2 * np.pi / period) + np.arange(100) % period}, index=index)
+    _, y = window_arrays(df, "load", window, horizon)
+    np.testing.assert_allclose(naive_forecast(df, "load", window, horizon, period=period), y, atol=1e-5)
+
+
+def test_seasonal_naive_uses_the_latest_same_phase_value_inside_the_window():
+    pred = naive_forecast(ramp_frame(), "step", 24, 30, period=24)
+    # first window: inputs are rows 0..23, targets rows 24..53
+    assert pred[0, 0] == 0 and pred[0, 23] == 23  # row 24+h-1 -> one day earlier
+    assert pred[0, 24] == 0 and pred[0, 29] == 5  # row 48.. -> two days earlier: still in the window
+    assert pred[3, 0] == 3
+
+
+def test_seasonal_period_longer_than_the_window_is_refused():
+    with pytest.raises(ValueError, match="window holds only 12; use a window of at least 24"):
+        naive_forecast(ramp_frame(), "step", 12, 4, period=24)
+    with pytest.raises(ValueError, match="period must be a positive int"):
+        naive_forecast(ramp_frame(), "step", 12, 4, period=0)
+
+
+# ---------------------------------------------------------------- evaluation
+def test_mae_by_horizon_per_step_and_overall():
+    y_true = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
+    y_pred = np.array([[1.0, 1.0, 0.0], [1.0, 3.0, 6.0]])
+    mae = mae_by_horizon(y_true, y_pred)
+    assert mae.index.tolist() == [1, 2, 3] and mae.tolist() == [0.0, 1.0, 3.0]
+    assert mae.mean() == pytest.approx(np.abs(y_true - y_pred).mean())
+
+
+def test_mae_by_horizon_refuses_misaligned_or_nan_predictions():
+    with pytest.raises(ValueError, match=r"\(4, 24\) and \(4, 1\)"):
+        mae_by_horizon(np.zeros((4, 24)), np.zeros((4, 1)))
+    with pytest.raises(ValueError, match="shape"):
+        mae_by_horizon(np.zeros(4), np.zeros(4))
+    with pytest.raises(ValueError, match="NaN"):
+        mae_by_horizon(np.zeros((2, 2)), np.full((2, 2), np.nan))
+
+
+def test_improvement_table():
+    table = improvement_table({"naive": 0.5, "yesterday": 0.4, "GRU": 0.3}, ["naive", "yesterday"])
+    assert table.loc["GRU", "vs best baseline (%)"] == pytest.approx(25.0)
+    assert table.loc["yesterday", "vs best baseline (%)"] == 0
+    assert table["kind"].tolist() == ["baseline", "baseline", "model"]
+    with pytest.raises(KeyError, match="must name entries"):
+        improvement_table({"GRU": 0.3}, ["naive"])

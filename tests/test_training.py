@@ -1,0 +1,176 @@
+"""Unit tests of utils.training (lesson 04's callbacks and helpers)."""
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from utils.training import (
+    EarlyStoppingReplay,
+    EpochTimer,
+    GradientNormLogger,
+    global_gradient_norm,
+    over_seeds,
+    replay_early_stopping,
+)
+
+
+def tiny_regression(n: int = 32, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 3)).astype("float32")
+    y = (x @ np.array([[1.0], [-2.0], [0.5]], dtype="float32")).astype("float32")
+    return x, y
+
+
+def linear_model(loss: str = "mse"):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.01), loss=loss)
+    return model
+
+
+# ---------------------------------------------------------------- EpochTimer
+def test_epoch_timer_times_every_epoch():
+    x, y = tiny_regression()
+    timer = EpochTimer()
+    linear_model().fit(x, y, epochs=3, batch_size=8, verbose=0, callbacks=[timer])
+    assert len(timer.seconds) == 3 and all(s > 0 for s in timer.seconds)
+    assert timer.steady_seconds() == pytest.approx(float(np.median(timer.seconds[1:])))
+
+
+def test_epoch_timer_needs_two_epochs_for_the_steady_time():
+    timer = EpochTimer()
+    timer.seconds = [1.0]
+    with pytest.raises(ValueError, match="at least 2"):
+        timer.steady_seconds()
+
+
+# ---------------------------------------------------------------- gradient norms
+def test_global_gradient_norm_matches_the_formula():
+    x, y = tiny_regression()
+    model = linear_model()
+    w, b = model.get_weights()
+    error = x @ w + b - y                       # d(mean squared error)/d(prediction) = 2 error / n
+    grad_w = 2 * x.T @ error / len(x)
+    grad_b = 2 * error.mean(axis=0)
+    expected = np.sqrt((grad_w ** 2).sum() + (grad_b ** 2).sum())
+    assert global_gradient_norm(model, x, y) == pytest.approx(float(expected), rel=1e-4)
+
+
+def test_global_gradient_norm_needs_a_compiled_model():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="compile the model"):
+        global_gradient_norm(model, *tiny_regression())
+
+
+@pytest.mark.parametrize("every, expected", [("batch", 3 * 4), ("epoch", 3)])
+def test_gradient_norm_logger_measures_each_step_or_epoch(every, expected):
+    x, y = tiny_regression()
+    logger = GradientNormLogger(x[:16], y[:16], every=every)
+    history = linear_model().fit(x, y, epochs=3, batch_size=8, verbose=0, callbacks=[logger])
+    assert len(logger.norms) == len(logger.losses) == expected
+    assert all(np.isfinite(logger.norms)) and logger.losses[-1] < logger.losses[0]
+    if every == "epoch":
+        assert history.history["grad_norm"] == pytest.approx(logger.norms)
+
+
+def test_gradient_norm_logger_does_not_change_the_model():
+    x, y = tiny_regression()
+    model = linear_model()
+    before = [w.copy() for w in model.get_weights()]
+    logger = GradientNormLogger(x, y)
+    logger.set_model(model)
+    logger.on_train_batch_end(0)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"x": np.zeros((4, 3)), "y": np.zeros((3, 1))}, "same number"),
+        ({"x": np.zeros((0, 3)), "y": np.zeros((0, 1))}, "same number"),
+        ({"x": np.zeros((4, 3)), "y": np.zeros((4, 1)), "every": "step"}, "'batch' or 'epoch'"),
+    ],
+)
+def test_gradient_norm_logger_refuses_bad_input(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        GradientNormLogger(**kwargs)
+
+
+# ---------------------------------------------------------------- replay_early_stopping
+LOSSES = [1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9, 0.95, 1.0]   # best at epoch 3
+
+
+@pytest.mark.parametrize(
+    "patience, epochs_run",
+    [(0, 4), (1, 4), (2, 5), (3, 6), (4, 7), (6, 9), (20, 9)],
+)
+def test_replay_stops_when_the_patience_runs_out(patience, epochs_run):
+    replay = replay_early_stopping({"val_loss": LOSSES}, patience=patience)
+    assert replay.epochs_run == epochs_run
+    assert replay.stopped_early == (epochs_run < len(LOSSES) or patience == 6)
+    assert (replay.best_epoch, replay.best_value) == (3, 0.7)
+    assert replay.final_value == LOSSES[epochs_run - 1]
+
+
+def test_replay_matches_a_real_fit_with_early_stopping():
+    """Same history, same decisions: the replay and EarlyStopping inside fit agree."""
+    x, y = tiny_regression(64)
+    x_val, y_val = tiny_regression(32, seed=1)
+    y_val = y_val + 3.0  # a shifted target, so the validation loss turns up after a while
+    model = linear_model()
+    callback = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
+    history = model.fit(x, y, validation_data=(x_val, y_val), epochs=40, batch_size=8,
+                        verbose=0, callbacks=[callback])
+    long_model = linear_model()
+    long_history = long_model.fit(x, y, validation_data=(x_val, y_val), epochs=40, batch_size=8,
+                                  verbose=0, shuffle=False)
+    replay = replay_early_stopping(long_history, patience=2)
+    assert replay.epochs_run < 40
+    assert replay.best_epoch == callback.best_epoch + 1
+    # the short run with shuffling differs from the long one; replay its own history instead
+    own = replay_early_stopping(history, patience=2)
+    assert own.epochs_run == len(history.history["val_loss"])
+    assert own.best_epoch == callback.best_epoch + 1
+
+
+def test_replay_with_min_delta_and_mode_max():
+    accuracy = [0.50, 0.60, 0.605, 0.61, 0.58]
+    replay = replay_early_stopping({"val_accuracy": accuracy}, monitor="val_accuracy",
+                                   mode="max", patience=1, min_delta=0.02)
+    assert replay == EarlyStoppingReplay(epochs_run=3, stopped_early=True, best_epoch=2,
+                                         best_value=0.60, final_value=0.605)
+
+
+def test_replay_refuses_bad_input():
+    with pytest.raises(KeyError, match="available"):
+        replay_early_stopping({"loss": [1.0]}, monitor="val_loss")
+    with pytest.raises(ValueError, match="no epochs"):
+        replay_early_stopping({"val_loss": []})
+    with pytest.raises(TypeError, match="restore_best_weights"):
+        replay_early_stopping({"val_loss": [1.0]}, restore_best_weights=False)
+    with pytest.raises(TypeError, match="History"):
+        replay_early_stopping([1.0, 0.5])
+
+
+# ---------------------------------------------------------------- over_seeds
+def test_over_seeds_seeds_each_run_and_collects_a_table():
+    runs = over_seeds(lambda seed: {"draw": float(np.random.rand()), "twice": 2 * seed}, [3, 1])
+    assert isinstance(runs, pd.DataFrame) and list(runs.index) == [3, 1]
+    assert list(runs["twice"]) == [6, 2]
+    again = over_seeds(lambda seed: {"draw": float(np.random.rand())}, [3])
+    assert again.loc[3, "draw"] == runs.loc[3, "draw"]  # set_seed(seed) ran before each call
+
+
+@pytest.mark.parametrize(
+    "seeds, train_once, error, words",
+    [
+        ([], lambda s: {}, ValueError, "at least one seed"),
+        ([1, 1], lambda s: {}, ValueError, "repeat"),
+        ([1], lambda s: 0.5, TypeError, "must return a dict"),
+    ],
+)
+def test_over_seeds_refuses_bad_input(seeds, train_once, error, words):
+    with pytest.raises(error, match=words):
+        over_seeds(train_once, seeds)

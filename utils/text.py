@@ -1,0 +1,207 @@
+"""Text helpers for the NLP lessons (lesson 06, sentiment of movie-review sentences, explains them).
+
+The rules they enforce:
+
+- split labelled texts so that every part keeps the class balance (stratified, seeded);
+- build the vocabulary from the *training* texts only, so words that only occur in the
+  validation or test texts stay unknown (`[UNK]`), exactly as new words will be in use;
+- refuse bad input early (no texts, blank texts, labels other than 0/1, split fractions
+  that do not add up) with a message that says what to fix.
+
+Token ids of the `int` vectoriser: 0 is padding (`PAD_ID`), 1 is the out-of-vocabulary
+token `[UNK]` (`OOV_ID`), 2, 3, ... are the training words from the most frequent down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+PAD_ID, OOV_ID = 0, 1
+OUTPUT_MODES = ("int", "multi_hot", "count", "tf_idf")
+
+
+# ---------------------------------------------------------------- input checks
+def check_texts(texts, what: str = "texts") -> list[str]:
+    """Return `texts` as a list of str; raise a clear error if any is not usable text.
+
+    Accepts a list, tuple, NumPy array or pandas Series of strings. A bare string is
+    refused (wrap it in a list), as are an empty collection, missing values and blank
+    strings, naming the first bad position.
+    """
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{what} must be a list of strings, got one string; wrap it: [{texts!r}]")
+    if isinstance(texts, pd.Series):
+        texts = texts.tolist()
+    elif isinstance(texts, np.ndarray):
+        if texts.ndim != 1:
+            raise ValueError(f"{what} must be one-dimensional (one text per row), got shape {texts.shape}")
+        texts = texts.tolist()
+    elif not isinstance(texts, Sequence):
+        raise TypeError(f"{what} must be a list, array or Series of strings, got {type(texts).__name__}")
+    texts = list(texts)
+    if not texts:
+        raise ValueError(f"{what} is empty: pass at least one text")
+    for i, text in enumerate(texts):
+        if isinstance(text, bytes):
+            text = texts[i] = text.decode("utf-8")
+        if not isinstance(text, str):
+            kind = "a missing value (NaN)" if isinstance(text, float) and np.isnan(text) else type(text).__name__
+            raise TypeError(f"{what}[{i}] is {kind}, not a string; drop or fill it first")
+        if not text.strip():
+            raise ValueError(f"{what}[{i}] is blank ({text!r}); drop empty texts before using them")
+    return texts
+
+
+def check_binary_labels(labels, what: str = "labels") -> np.ndarray:
+    """Return `labels` as an int64 array of 0s and 1s; raise if anything else is in there."""
+    values = np.asarray(labels)
+    if values.ndim != 1:
+        raise ValueError(f"{what} must be one-dimensional (one label per text), got shape {values.shape}")
+    if values.size == 0:
+        raise ValueError(f"{what} is empty: pass one 0/1 label per text")
+    if values.dtype == bool:
+        return values.astype("int64")
+    if not np.issubdtype(values.dtype, np.number):
+        raise TypeError(f"{what} must be numbers 0 and 1, got dtype {values.dtype} (e.g. {values[0]!r})")
+    bad = sorted({v for v in values.tolist() if v not in (0, 1)}, key=str)
+    if bad:
+        raise ValueError(
+            f"{what} must be 0 (negative) or 1 (positive), found {bad[:5]}"
+            f"{' ...' if len(bad) > 5 else ''}. Turn scores into labels first, e.g. (score > 0).astype(int)"
+        )
+    return values.astype("int64")
+
+
+def _check_fraction_pair(train: float, val: float) -> None:
+    for name, value in (("train", train), ("val", val)):
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1:
+            raise ValueError(f"{name} must be a fraction between 0 and 1, got {value!r}")
+    if train + val >= 1:
+        raise ValueError(
+            f"train + val = {train + val:g} leaves nothing for the test split; "
+            f"they must add up to less than 1 (e.g. train=0.8, val=0.1 leaves 0.1 for test)"
+        )
+
+
+# ---------------------------------------------------------------- splitting
+def stratified_split(df: pd.DataFrame, label: str = "label", train: float = 0.8, val: float = 0.1,
+                     seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Split rows into train / validation / test parts, each with the same class balance.
+
+    Each class is shuffled with `seed` and cut by the fractions (the test part is the
+    rest), then each part's rows are shuffled so the classes are mixed. Same seed, same
+    split. Labels must be 0/1; every class needs at least one row in every part.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    if label not in df.columns:
+        raise KeyError(f"no label column {label!r}; the columns are {list(df.columns)}")
+    _check_fraction_pair(train, val)
+    labels = check_binary_labels(df[label].to_numpy(), what=f"column {label!r}")
+    rng = np.random.default_rng(seed)
+    parts = ([], [], [])
+    for cls in (0, 1):
+        rows = rng.permutation(np.flatnonzero(labels == cls))
+        n_train, n_val = round(len(rows) * train), round(len(rows) * val)
+        cuts = np.split(rows, [n_train, n_train + n_val])
+        for part, name, chosen in zip(parts, ("train", "validation", "test"), cuts):
+            if len(chosen) == 0:
+                raise ValueError(
+                    f"class {cls} has {len(rows)} row(s), too few to give the {name} split any: "
+                    f"use more data or larger fractions"
+                )
+            part.append(chosen)
+    return tuple(df.iloc[rng.permutation(np.concatenate(part))].reset_index(drop=True) for part in parts)
+
+
+# ---------------------------------------------------------------- vectorising
+def build_vectorizer(train_texts, max_tokens: int | None = None, output_mode: str = "int",
+                     sequence_length: int | None = None):
+    """A `keras.layers.TextVectorization` adapted on the training texts only.
+
+    `output_mode="int"` gives token ids (0 padding, 1 `[UNK]`), padded or cut to
+    `sequence_length` (None: to the longest text of each call). `"tf_idf"` (or
+    `"multi_hot"`, `"count"`) gives one bag-of-words vector per text, with inverse
+    document frequencies from the training texts. `max_tokens` caps the vocabulary,
+    padding and `[UNK]` included (None: every training word).
+    """
+    import keras
+
+    texts = check_texts(train_texts, what="train_texts")
+    if output_mode not in OUTPUT_MODES:
+        raise ValueError(f"output_mode must be one of {OUTPUT_MODES}, got {output_mode!r}")
+    if max_tokens is not None and (not isinstance(max_tokens, (int, np.integer)) or max_tokens < 3):
+        raise ValueError(f"max_tokens must be None or an int >= 3 (padding, [UNK] and a word), got {max_tokens!r}")
+    if sequence_length is not None:
+        if output_mode != "int":
+            raise ValueError(f"sequence_length only applies to output_mode='int', not {output_mode!r}; leave it None")
+        if not isinstance(sequence_length, (int, np.integer)) or sequence_length < 1:
+            raise ValueError(f"sequence_length must be None or a positive int, got {sequence_length!r}")
+    vectorizer = keras.layers.TextVectorization(
+        max_tokens=max_tokens, output_mode=output_mode, output_sequence_length=sequence_length
+    )
+    vectorizer.adapt(np.array(texts, dtype=object))
+    return vectorizer
+
+
+def vectorize(vectorizer, texts) -> np.ndarray:
+    """Apply an adapted vectoriser to texts; return a NumPy array (ids or bag-of-words)."""
+    return np.asarray(vectorizer(np.array(check_texts(texts), dtype=object)))
+
+
+def token_counts(vectorizer, texts) -> np.ndarray:
+    """Number of tokens in each text after standardising and splitting (lengths in words).
+
+    Needs an `int` vectoriser without `sequence_length` (nothing is cut); unknown words
+    count, padding does not.
+    """
+    if vectorizer.get_config().get("output_mode") != "int" or vectorizer.get_config().get("output_sequence_length"):
+        raise ValueError("token_counts needs build_vectorizer(..., output_mode='int', sequence_length=None)")
+    return (vectorize(vectorizer, texts) != PAD_ID).sum(axis=1)
+
+
+def oov_rate(ids: np.ndarray) -> float:
+    """Share of real (non-padding) tokens that are out of the vocabulary ([UNK])."""
+    ids = np.asarray(ids)
+    n_tokens = np.count_nonzero(ids != PAD_ID)
+    if n_tokens == 0:
+        raise ValueError("these ids hold no tokens (all padding); vectorise some non-empty texts first")
+    return float(np.count_nonzero(ids == OOV_ID) / n_tokens)
+
+
+# ---------------------------------------------------------------- evaluating
+def majority_baseline(train_labels, eval_labels) -> tuple[int, float]:
+    """The most frequent training class and the accuracy of always predicting it on `eval_labels`."""
+    train = check_binary_labels(train_labels, what="train_labels")
+    evaluated = check_binary_labels(eval_labels, what="eval_labels")
+    majority = int(np.bincount(train, minlength=2).argmax())
+    return majority, float(np.mean(evaluated == majority))
+
+
+def confusion_matrix(labels, predicted) -> pd.DataFrame:
+    """2x2 table of counts: rows are the true class, columns the predicted class."""
+    true = check_binary_labels(labels, what="labels")
+    pred = check_binary_labels(predicted, what="predicted")
+    if len(true) != len(pred):
+        raise ValueError(f"labels ({len(true)}) and predicted ({len(pred)}) must have the same length")
+    counts = np.zeros((2, 2), dtype="int64")
+    np.add.at(counts, (true, pred), 1)
+    names = ["negative", "positive"]
+    return pd.DataFrame(counts, index=pd.Index([f"true {n}" for n in names]),
+                        columns=pd.Index([f"predicted {n}" for n in names]))
+
+
+def predict_sentiment(model, vectorizer, texts) -> np.ndarray:
+    """Probability that each text is positive, from a model trained on `vectorizer`'s output.
+
+    `texts` may be one string or a list of strings; one probability per text comes back.
+    """
+    single = isinstance(texts, str)
+    batch = check_texts([texts] if single else texts)
+    probabilities = np.asarray(model.predict(vectorize(vectorizer, batch), verbose=0)).reshape(len(batch), -1)
+    if probabilities.shape[1] != 1:
+        raise ValueError(f"expected a model with one sigmoid output, got {probabilities.shape[1]} outputs per text")
+    return probabilities[:, 0]

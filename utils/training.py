@@ -1,0 +1,242 @@
+"""Training helpers for lesson 04 (overfitting, early stopping, gradient clipping), reusable later.
+
+- `EpochTimer`: a callback that measures the wall time of every epoch, so the steady
+  time per epoch can be told apart from the first epoch (which also traces the graph).
+- `GradientNormLogger`: a callback that measures the global gradient norm (and the
+  loss) on a fixed probe batch after every training step or epoch: the curve that shows
+  exploding gradients and what clipping does about them.
+- `replay_early_stopping`: feed a recorded history to Keras' own `EarlyStopping`
+  callback and report what it would have done (when it stops, which epoch it restores),
+  without training again: pick a patience from one long run.
+- `over_seeds`: rerun a training function over several seeds and collect its numbers,
+  for differences that are smaller than the seed-to-seed spread.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import pandas as pd
+
+from .plotting import history_dict
+from .seed import set_seed
+
+
+# ---------------------------------------------------------------- timing
+class EpochTimer(keras.callbacks.Callback):
+    """Wall-clock seconds of every epoch of `fit` (training plus validation).
+
+        timer = EpochTimer()
+        model.fit(..., callbacks=[timer])
+        timer.seconds               # [first epoch, second epoch, ...]
+        timer.steady_seconds()      # median without the first epoch
+
+    The first epoch also traces (compiles) the training and validation functions, so it
+    is slower; `steady_seconds` leaves it out. `fit` called again on the same model
+    keeps appending.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+        self._start: float | None = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+    def steady_seconds(self) -> float:
+        """Median seconds per epoch, leaving out the first (graph tracing) epoch."""
+        if len(self.seconds) < 2:
+            raise ValueError(
+                f"EpochTimer measured {len(self.seconds)} epoch(s); the steady time needs at "
+                "least 2 (the first one includes tracing). Train for 2 or more epochs."
+            )
+        return statistics.median(self.seconds[1:])
+
+
+# ---------------------------------------------------------------- gradient norms
+def global_gradient_norm(model: keras.Model, x, y) -> float:
+    """The global L2 norm of d(loss)/d(weights) of `model` on (x, y), as a float.
+
+    The loss is the one given to `compile` (plus any regularisation losses), computed
+    in inference mode (`training=False`): dropout off, and batch-normalisation
+    statistics left untouched, so that measuring does not change the model. This is
+    the quantity `clipnorm` caps (there per batch, and per weight tensor).
+    """
+    return float(_gradient_norm_and_loss(model)(x, y)[0])
+
+
+def _gradient_norm_and_loss(model: keras.Model):
+    """A compiled function (x, y) -> (global gradient norm, loss) for `model`."""
+    import tensorflow as tf
+
+    if getattr(model, "_compile_loss", None) is None:
+        raise ValueError("compile the model with a loss first: model.compile(optimizer, loss=...)")
+
+    @tf.function(reduce_retracing=True)
+    def norm_and_loss(x, y):
+        with tf.GradientTape() as tape:
+            y_pred = model(x, training=False)
+            loss = model.compute_loss(x=x, y=y, y_pred=y_pred, training=False)
+        grads = tape.gradient(loss, model.trainable_weights)
+        return tf.linalg.global_norm([g for g in grads if g is not None]), loss
+
+    return norm_and_loss
+
+
+class GradientNormLogger(keras.callbacks.Callback):
+    """Record the global gradient norm and the loss on a fixed probe batch while training.
+
+        logger = GradientNormLogger(x_train[:256], y_train[:256])        # every step
+        model.fit(..., callbacks=[logger])
+        logger.norms, logger.losses          # one value per training step
+
+    Keras does not hand the gradients of a step to callbacks, so the logger measures
+    them itself on the same probe batch after every update (`every="batch"`) or every
+    epoch (`every="epoch"`), with the model in inference mode (see
+    `global_gradient_norm`). A fixed probe makes the values comparable from step to step:
+    a spike means the weights moved to a steep place of the loss surface. It costs one
+    extra forward and backward pass over the probe per measurement.
+    """
+
+    EVERY = ("batch", "epoch")
+
+    def __init__(self, x, y, every: str = "batch") -> None:
+        super().__init__()
+        if every not in self.EVERY:
+            raise ValueError(f"every must be 'batch' or 'epoch', got {every!r}")
+        x, y = np.asarray(x, dtype="float32"), np.asarray(y, dtype="float32")
+        if len(x) == 0 or len(x) != len(y):
+            raise ValueError(
+                f"the probe batch needs the same number (> 0) of inputs and targets, got "
+                f"{len(x)} inputs and {len(y)} targets; pass e.g. x_train[:256], y_train[:256]"
+            )
+        self.x, self.y, self.every = x, y, every
+        self.norms: list[float] = []
+        self.losses: list[float] = []
+        self._measure = None
+
+    def set_model(self, model):
+        super().set_model(model)
+        self._measure = None  # built on the first measurement, once the model is compiled
+
+    def _record(self) -> None:
+        if self._measure is None:
+            self._measure = _gradient_norm_and_loss(self.model)
+        norm, loss = self._measure(self.x, self.y)
+        self.norms.append(float(norm))
+        self.losses.append(float(loss))
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.every == "batch":
+            self._record()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.every == "epoch":
+            self._record()
+            if logs is not None:
+                logs["grad_norm"] = self.norms[-1]
+
+
+# ---------------------------------------------------------------- early stopping on a recorded history
+@dataclass(frozen=True)
+class EarlyStoppingReplay:
+    """What `keras.callbacks.EarlyStopping` does on a recorded history (epochs count from 1)."""
+
+    epochs_run: int         # epochs that would have been trained before stopping
+    stopped_early: bool     # False when the history ended before the patience ran out
+    best_epoch: int         # the epoch with the best monitored value among those run
+    best_value: float       # the monitored value at best_epoch
+    final_value: float      # the monitored value at the last epoch run (no restoring)
+
+
+class _StandInModel:
+    """Just enough of a model for EarlyStopping: its 'weights' are the epoch number."""
+
+    def __init__(self) -> None:
+        self.stop_training = False
+        self.epoch = 0
+
+    def get_weights(self):
+        return self.epoch
+
+    def set_weights(self, weights):
+        self.epoch = weights
+
+
+def replay_early_stopping(history, monitor: str = "val_loss", **early_stopping_kwargs) -> EarlyStoppingReplay:
+    """Run Keras' own `EarlyStopping(monitor=..., **kwargs)` over a recorded history.
+
+    `history` is what `fit` returned (or its `.history` dict) from a run trained
+    *without* early stopping; the replay tells when the callback would have stopped it
+    and which epoch `restore_best_weights` would have restored, e.g.
+
+        replay_early_stopping(history, patience=5).epochs_run
+
+    The keyword arguments are those of `keras.callbacks.EarlyStopping` (patience,
+    min_delta, mode, baseline, start_from_epoch). Lesson 04 uses it to choose a
+    patience, and to check a hand-written stopping rule against the real callback.
+    """
+    values = history_dict(history)
+    if monitor not in values:
+        raise KeyError(f"{monitor!r} was not recorded; available: {sorted(values)}")
+    series = [float(v) for v in values[monitor]]
+    if not series:
+        raise ValueError(f"the history has no epochs of {monitor!r}")
+    if "monitor" in early_stopping_kwargs or "restore_best_weights" in early_stopping_kwargs:
+        raise TypeError("pass monitor as its own argument; restore_best_weights is always replayed")
+
+    callback = keras.callbacks.EarlyStopping(monitor=monitor, restore_best_weights=True,
+                                             **early_stopping_kwargs)
+    stand_in = _StandInModel()
+    callback.set_model(stand_in)
+    callback.on_train_begin()
+    epochs_run = 0
+    for epoch, value in enumerate(series):
+        stand_in.epoch = epoch
+        callback.on_epoch_end(epoch, {monitor: value})
+        epochs_run = epoch + 1
+        if stand_in.stop_training:
+            break
+    callback.on_train_end()
+    restored = stand_in.epoch  # the epoch whose "weights" EarlyStopping put back
+    return EarlyStoppingReplay(
+        epochs_run=epochs_run,
+        stopped_early=stand_in.stop_training,
+        best_epoch=restored + 1,
+        best_value=series[restored],
+        final_value=series[epochs_run - 1],
+    )
+
+
+# ---------------------------------------------------------------- several seeds
+def over_seeds(train_once, seeds) -> pd.DataFrame:
+    """Call `train_once(seed)` for each seed (after `set_seed(seed)`); one row per seed.
+
+    `train_once` returns a dict of results, e.g. {"best_val_mae": 0.51, "history": h};
+    the table has one column per key and is indexed by seed, so
+    `runs["best_val_mae"].agg(["mean", "std"])` summarises a variant over seeds.
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("give at least one seed, e.g. seeds=[0, 1, 2]")
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"the seeds repeat ({seeds}); repeated seeds give identical runs")
+    rows = []
+    for seed in seeds:
+        set_seed(seed)
+        result = train_once(seed)
+        if not isinstance(result, dict):
+            raise TypeError(
+                f"train_once(seed) must return a dict such as {{'val_mae': 0.5}}, "
+                f"got {type(result).__name__}"
+            )
+        rows.append({"seed": seed, **result})
+    return pd.DataFrame(rows).set_index("seed")
