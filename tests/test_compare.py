@@ -12,11 +12,14 @@ import pandas as pd
 import pytest
 
 from utils.compare import (
+    benchmark_steps,
     compare_models,
+    epochs_to_reach,
     hardware_description,
     layer_params,
     matching_units,
     plot_comparison,
+    plot_curves,
     summary,
 )
 
@@ -180,3 +183,50 @@ def test_matching_units_rejects_impossible_requests():
 def test_hardware_description_names_the_device_and_tensorflow():
     text = hardware_description()
     assert text.startswith(("CPU: ", "GPU: ")) and "TensorFlow" in text
+
+
+def made_up_curves():
+    rows = []
+    for seed, values in [(0, [0.3, 0.1, 0.05]), (1, [0.3, 0.2, 0.15])]:
+        rows += [{"model": "GRU", "seed": seed, "epoch": e, "metric": "val_loss", "value": v}
+                 for e, v in enumerate(values, start=1)]
+    return pd.DataFrame(rows)
+
+
+def test_epochs_to_reach_gives_the_first_epoch_or_nan():
+    reached = epochs_to_reach(made_up_curves(), "val_loss", 0.1)
+    assert list(reached.columns) == ["model", "seed", "epochs_to_val_loss"]
+    assert reached["epochs_to_val_loss"].iloc[0] == 2
+    assert np.isnan(reached["epochs_to_val_loss"].iloc[1])
+    higher = epochs_to_reach(made_up_curves(), "val_loss", 0.3, lower_is_better=False)
+    assert list(higher["epochs_to_val_loss"]) == [1, 1]
+
+
+def test_plot_curves_draws_the_mean_per_model():
+    ax = plot_curves(made_up_curves(), "val_loss")
+    assert [line.get_label() for line in ax.get_lines()] == ["GRU"]
+    assert np.allclose(ax.get_lines()[0].get_ydata(), [0.3, 0.15, 0.1])
+
+
+def test_curve_helpers_name_a_missing_metric():
+    with pytest.raises(KeyError, match=r"'val_mae' is not in the curves; available: \['val_loss'\]"):
+        plot_curves(made_up_curves(), "val_mae")
+    with pytest.raises(TypeError, match="return_curves=True"):
+        epochs_to_reach(made_up_curves().drop(columns="seed"), "val_loss", 0.1)
+
+
+def test_benchmark_steps_times_every_model():
+    models = {name: build(0) for name, build in [("small", tiny_model(2)), ("wide", tiny_model(5))]}
+    table = benchmark_steps(models, TRAIN[0][:8], TRAIN[1][:8], repeats=3)
+    assert list(table["model"]) == ["small", "wide"]
+    assert (table[["train_step_ms", "predict_ms"]] > 0).all().all()
+    assert list(table["params"]) == [17, 41]
+
+
+def test_benchmark_steps_rejects_bad_input():
+    with pytest.raises(TypeError, match="non-empty dict"):
+        benchmark_steps({}, TRAIN[0], TRAIN[1])
+    with pytest.raises(TypeError, match="must be a compiled keras Model"):
+        benchmark_steps({"u": uncompiled(0)}, TRAIN[0], TRAIN[1])
+    with pytest.raises(ValueError, match="same number of samples"):
+        benchmark_steps({"s": tiny_model(2)(0)}, TRAIN[0][:8], TRAIN[1][:4])

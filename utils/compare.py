@@ -8,6 +8,13 @@ so you can rerun the comparison on your own data:
     summary(table)               # mean ± std per model
     plot_comparison(table, ["seconds_per_epoch", "val_loss"])
 
+    table, curves = compare_models(..., return_curves=True)
+    plot_curves(curves, "val_loss")          # learning curves: mean over seeds, min-max band
+    epochs_to_reach(curves, "val_loss", 0.05)  # how fast each run got there
+
+    benchmark_steps({"GRU": gru_model, "LSTM": lstm_model}, x_batch, y_batch)
+                                 # careful speed: interleaved single training steps
+
     matching_units(lambda u: keras.layers.LSTM(u), target_params, input_dim)
                                  # the width that gives a layer about `target_params` weights
     hardware_description()       # what the timings were measured on
@@ -263,6 +270,46 @@ def compare_models(
     return (table, pd.DataFrame(curves)) if return_curves else table
 
 
+# ---------------------------------------------------------------- careful speed
+def benchmark_steps(models: dict, x, y, repeats: int = 20) -> pd.DataFrame:
+    """Median milliseconds of one training step and one prediction, per model.
+
+    models: {name: compiled, built keras model}; x, y: one batch. The models take turns
+    (GRU, LSTM, GRU, LSTM, ...), so a background job that slows the machine slows every
+    model alike, and the medians of `repeats` turns are comparable even on a shared CPU.
+    One warm-up turn per model (graph tracing) is not timed.
+    """
+    import keras
+
+    if not isinstance(models, dict) or not models:
+        raise TypeError("models must be a non-empty dict {name: compiled keras model}")
+    for name, model in models.items():
+        if not isinstance(model, keras.Model) or not model.compiled:
+            raise TypeError(f"models[{name!r}] must be a compiled keras Model")
+    _check_positive_int("repeats", repeats)
+    if np.shape(x)[:1] != np.shape(y)[:1] or not np.shape(x)[:1]:
+        raise ValueError(f"x and y must be one batch with the same number of samples, "
+                         f"got shapes {np.shape(x)} and {np.shape(y)}")
+    train_ms = {name: [] for name in models}
+    predict_ms = {name: [] for name in models}
+    for turn in range(repeats + 1):
+        for name, model in models.items():
+            start = time.perf_counter()
+            model.train_on_batch(x, y)
+            middle = time.perf_counter()
+            model.predict_on_batch(x)
+            end = time.perf_counter()
+            if turn:  # turn 0 is the warm-up
+                train_ms[name].append((middle - start) * 1000)
+                predict_ms[name].append((end - middle) * 1000)
+    return pd.DataFrame({
+        "model": list(models),
+        "params": [model.count_params() for model in models.values()],
+        "train_step_ms": [float(np.median(train_ms[name])) for name in models],
+        "predict_ms": [float(np.median(predict_ms[name])) for name in models],
+    })
+
+
 # ---------------------------------------------------------------- summarising
 def _check_table(table: pd.DataFrame) -> list[str]:
     """The numeric measurement columns of a `compare_models` table."""
@@ -328,6 +375,43 @@ def plot_comparison(table: pd.DataFrame, columns: list[str], axes=None):
         ax.set_xticks(positions, models, rotation=30, ha="right")
         ax.set_title(column)
     return axes
+
+
+# ---------------------------------------------------------------- learning curves
+def _check_curves(curves: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The rows of one metric from the long `curves` table of `compare_models`."""
+    needed = {"model", "seed", "epoch", "metric", "value"}
+    if not isinstance(curves, pd.DataFrame) or not needed <= set(curves.columns):
+        raise TypeError("expected the curves table of compare_models(..., return_curves=True)")
+    rows = curves[curves["metric"] == metric]
+    if rows.empty:
+        raise KeyError(f"metric {metric!r} is not in the curves; available: {sorted(set(curves['metric']))}")
+    return rows
+
+
+def epochs_to_reach(curves: pd.DataFrame, metric: str, threshold: float, lower_is_better: bool = True) -> pd.DataFrame:
+    """The first epoch at which each run reached `threshold` (NaN if it never did)."""
+    rows = _check_curves(curves, metric)
+    reached = rows["value"] <= threshold if lower_is_better else rows["value"] >= threshold
+    first = rows[reached].groupby(["model", "seed"], sort=False)["epoch"].min()
+    runs = rows[["model", "seed"]].drop_duplicates().set_index(["model", "seed"]).index
+    return first.reindex(runs).rename(f"epochs_to_{metric}").reset_index()
+
+
+def plot_curves(curves: pd.DataFrame, metric: str, ax=None):
+    """One line per model: the mean over seeds of `metric` per epoch, shaded from min to max."""
+    import matplotlib.pyplot as plt
+
+    rows = _check_curves(curves, metric)
+    ax = ax or plt.subplots()[1]
+    for model, runs in rows.groupby("model", sort=False):
+        by_epoch = runs.groupby("epoch")["value"]
+        mean = by_epoch.mean()
+        line, = ax.plot(mean.index, mean.values, "o-", label=model)
+        ax.fill_between(mean.index, by_epoch.min(), by_epoch.max(), color=line.get_color(), alpha=0.2)
+    ax.set(xlabel="epoch", ylabel=metric, title=f"{metric} (mean over seeds, band: min to max)")
+    ax.legend()
+    return ax
 
 
 # ---------------------------------------------------------------- fair widths

@@ -9,9 +9,10 @@ exponentially training blows up (exploding gradients) and needs clipping.
     norms = gradient_norms_by_lag(keras.layers.GRU(32), x)   # (batch, time)
     curve = typical_by_lag(norms)                            # (time,) for a log plot
 
-`loss_gradient_norms` gives the per-weight gradient norms that Keras's `clipnorm`
-acts on, and `clip_by_norm` is that clipping rule in NumPy. `plot_bptt_diagram` draws
-the unrolled recurrence with the forward and backward paths.
+`plot_gradient_curves` draws such curves on a log scale. `loss_gradient_norms` gives
+the per-weight gradient norms that Keras's `clipnorm` acts on, and `clip_by_norm` is
+that clipping rule in NumPy. `plot_bptt_diagram` draws the unrolled recurrence with the
+forward and backward paths.
 """
 
 from __future__ import annotations
@@ -107,6 +108,34 @@ def typical_by_lag(norms, floor: float = FLOAT32_SMALLEST) -> np.ndarray:
     return np.exp(np.log(flat).mean(axis=0))
 
 
+def plot_gradient_curves(curves: dict, title: str, ax=None):
+    """Log-scale plot of gradient norm against lag k, one colour per entry of `curves`.
+
+    `curves` maps a label to an array of shape (lags,), or (seeds, lags) for one curve
+    per seed: then each seed is a thin line and the typical value (geometric mean) a
+    thick one. Zeros are drawn on the dotted float32-underflow line.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(curves, dict) or not curves:
+        raise ValueError("curves must be a non-empty dict {label: array of norms by lag}")
+    ax = ax or plt.subplots()[1]
+    for (label, values), color in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3):
+        per_seed = np.atleast_2d(np.asarray(values, dtype="float64"))
+        if per_seed.ndim != 2:
+            raise ValueError(f"curve {label!r} must have shape (lags,) or (seeds, lags), got {per_seed.shape}")
+        if len(per_seed) > 1:
+            for seed_curve in per_seed:
+                ax.plot(np.maximum(seed_curve, FLOAT32_SMALLEST), color=color, lw=0.7, alpha=0.4)
+        ax.plot(typical_by_lag(per_seed), color=color, lw=2.2, label=label)
+    ax.axhline(FLOAT32_SMALLEST, color="0.4", ls=":", lw=1)
+    ax.text(0, FLOAT32_SMALLEST * 30, "exactly 0 in float32 (underflow)", fontsize=8, color="0.3")
+    ax.set(yscale="log", xlabel="k (steps between the input and the last output)",
+           ylabel=r"$\|\partial h_T / \partial x_{T-k}\|$", title=title)
+    ax.legend()
+    return ax
+
+
 def loss_gradient_norms(model, inputs, targets, loss) -> dict[str, float]:
     """Norm of d loss / d w for each trainable weight of `model`, plus the global norm.
 
@@ -173,8 +202,8 @@ def plot_bptt_diagram(steps: int = 4, ax=None):
         if i > 0:  # state flows forward, gradient flows back
             arrow((cx - spacing + 0.55, 1.55), (cx - 0.55, 1.55), forward)
             arrow((cx - 0.55, 1.15), (cx - spacing + 0.55, 1.15), backward)
-            ax.text(cx - spacing / 2, 1.05, f"$\\partial h_{{{name}}}/\\partial h_{{{names[i - 1]}}}$",
-                    ha="center", va="top", fontsize=9, color=backward)
+            ax.text(cx - spacing / 2, 1.0, f"$\\partial h_{{{name}}}/\\partial h_{{{names[i - 1]}}}$",
+                    ha="center", va="top", fontsize=8.5, color=backward)
     first = 1.4
     arrow((first + 0.15, 0.95), (first + 0.15, 0.15), backward)  # what lesson 01 measures
     ax.text(first + 0.25, 0.55, f"$\\partial h_T/\\partial x_{{{names[0]}}}$", fontsize=10,

@@ -3,6 +3,7 @@
 Both tasks hide the information the model needs at the *start* of a long sequence and
 ask for it at the *end*, so a model can only solve them by carrying memory across
 `length` steps. Chance level is known exactly, so "it learned nothing" is visible.
+`adding_accuracy` scores the adding problem as an accuracy (sums within a tolerance).
 """
 
 from __future__ import annotations
@@ -53,3 +54,27 @@ def adding_task(n_samples: int, length: int, seed: int = 0):
     markers[rows, second] = 1.0
     y = values[rows, first] + values[rows, second]
     return np.stack([values, markers], axis=-1), y.astype("float32")
+
+
+def adding_accuracy(y_true, y_pred, tolerance: float = 0.1) -> float:
+    """Fraction of adding-problem sums predicted to within `tolerance` (lesson 01).
+
+    Mean squared error hides whether a model solved the task; this reads like an
+    accuracy. Always predicting 1.0 scores 1 - (1 - tolerance)**2, about 0.19 for the
+    default tolerance, which is the chance level to beat. `y_pred` may have shape
+    (n_samples,) or (n_samples, 1), as a Keras model with one output unit returns.
+    """
+    truth = np.asarray(y_true, dtype="float64")
+    pred = np.asarray(y_pred, dtype="float64")
+    if pred.ndim == 2 and pred.shape[1] == 1:
+        pred = pred[:, 0]
+    if truth.ndim != 1 or pred.shape != truth.shape:
+        raise ValueError(
+            f"y_true must have shape (n_samples,) and y_pred the same (or (n_samples, 1)); "
+            f"got {truth.shape} and {np.asarray(y_pred).shape}"
+        )
+    if truth.size == 0:
+        raise ValueError("y_true is empty: nothing to score")
+    if not tolerance > 0:
+        raise ValueError(f"tolerance must be positive, got {tolerance!r}")
+    return float(np.mean(np.abs(pred - truth) < tolerance))

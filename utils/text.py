@@ -147,6 +147,52 @@ def build_vectorizer(train_texts, max_tokens: int | None = None, output_mode: st
     return vectorizer
 
 
+def make_dataset(vectorizer, texts, labels=None, batch_size: int = 64, shuffle: bool = False,
+                 seed: int | None = None):
+    """A `tf.data` pipeline of (vectorised batch, labels), or vectorised batches alone.
+
+    Texts are vectorised batch by batch as they are read, so even a wide bag-of-words
+    never sits in memory for the whole split. `shuffle=True` (training) reshuffles every
+    epoch, reproducibly for a given `seed`.
+    """
+    import tensorflow as tf
+
+    texts = check_texts(texts)
+    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    if labels is None:
+        data = tf.data.Dataset.from_tensor_slices(texts)
+    else:
+        labels = check_binary_labels(labels)
+        if len(labels) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(labels)} labels; pass one label per text")
+        data = tf.data.Dataset.from_tensor_slices((texts, labels))
+    if shuffle:
+        data = data.shuffle(len(texts), seed=seed, reshuffle_each_iteration=True)
+    data = data.batch(batch_size)
+    if labels is None:
+        data = data.map(vectorizer, num_parallel_calls=tf.data.AUTOTUNE)
+    else:
+        data = data.map(lambda batch, y: (vectorizer(batch), y), num_parallel_calls=tf.data.AUTOTUNE)
+    return data.prefetch(tf.data.AUTOTUNE)
+
+
+def move_padding_to_front(ids):
+    """Turn end-padded id rows [t1 t2 t3 0 0] into front-padded rows [0 0 t1 t2 t3].
+
+    For a recurrent layer *without* a mask: its last steps then read the words, not the
+    padding. Works on a NumPy array or a tensor of shape (batch, length); returns a tensor.
+    """
+    import tensorflow as tf
+
+    ids = tf.convert_to_tensor(ids)
+    if ids.shape.rank != 2:
+        raise ValueError(f"expected token ids of shape (batch, length), got shape {ids.shape}")
+    lengths = tf.reduce_sum(tf.cast(ids != PAD_ID, tf.int32), axis=1)
+    reversed_words = tf.reverse_sequence(ids, lengths, seq_axis=1, batch_axis=0)  # [t3 t2 t1 0 0]
+    return tf.reverse(reversed_words, axis=[1])  # [0 0 t1 t2 t3]
+
+
 def vectorize(vectorizer, texts) -> np.ndarray:
     """Apply an adapted vectoriser to texts; return a NumPy array (ids or bag-of-words)."""
     return np.asarray(vectorizer(np.array(check_texts(texts), dtype=object)))
@@ -201,7 +247,8 @@ def predict_sentiment(model, vectorizer, texts) -> np.ndarray:
     """
     single = isinstance(texts, str)
     batch = check_texts([texts] if single else texts)
-    probabilities = np.asarray(model.predict(vectorize(vectorizer, batch), verbose=0)).reshape(len(batch), -1)
+    probabilities = np.asarray(model.predict(make_dataset(vectorizer, batch, batch_size=256), verbose=0))
+    probabilities = probabilities.reshape(len(batch), -1)
     if probabilities.shape[1] != 1:
         raise ValueError(f"expected a model with one sigmoid output, got {probabilities.shape[1]} outputs per text")
     return probabilities[:, 0]
