@@ -24,8 +24,11 @@ from .seed import DEFAULT_SEED, set_seed
 from .timer import Timer
 
 
-def setup_notebook(seed: int = DEFAULT_SEED) -> dict:
-    """What every lesson's setup cell calls: check the environment, seed, style, say the mode."""
+def setup_notebook(seed: int = DEFAULT_SEED) -> None:
+    """What every lesson's setup cell calls: check the environment, seed, style, say the mode.
+
+    Returns nothing, so the cell shows one line; `environment_report()` gives the details.
+    """
     report = environment_report()
     set_seed(seed)
     use_course_style()
@@ -35,7 +38,6 @@ def setup_notebook(seed: int = DEFAULT_SEED) -> dict:
         f"{report['device']} ({report['cpu_cores']} cores) | "
         f"{'Colab' if report['colab'] else 'local'} | seed {seed}"
     )
-    return report
 
 
 __all__ = [
