@@ -29,8 +29,8 @@ What each column of `compare_models` means (one row per model and seed):
     batch_latency_ms   median time of `predict_on_batch` on one batch of `batch_size`
                        validation sequences (after one warm-up call)
     seq_latency_ms     batch_latency_ms / batch_size: the cost of one sequence in a batch
-    peak_memory_mb     peak accelerator memory of the run, read from TensorFlow's GPU
-                       allocator; NaN on a CPU, where TensorFlow keeps no such statistic
+    peak_memory_mb     peak GPU memory of the run, read from TensorFlow's GPU allocator;
+                       NaN on a CPU, where TensorFlow's statistics miss most buffers
     val_<metric>       every validation metric the model was compiled with, after the last epoch
     hardware           where it ran (see `hardware_description`)
 """
@@ -147,8 +147,9 @@ def _cpu_name() -> str:
 class _GpuPeakMemory:
     """Peak GPU memory of a run in MiB from TensorFlow's allocator; NaN without a GPU.
 
-    On a CPU `tf.config.experimental.get_memory_info("CPU:0")` answers 0 for everything,
-    and tracemalloc sees only Python's own allocations, not TensorFlow's buffers.
+    On a CPU, `tf.config.experimental.get_memory_info("CPU:0")` misses most of the buffers
+    a training step allocates (lesson 03 shows it), and tracemalloc sees only Python's own
+    objects, not TensorFlow's buffers, so there is nothing trustworthy to report.
     """
 
     def __init__(self) -> None:
