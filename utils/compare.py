@@ -15,7 +15,7 @@ so you can rerun the comparison on your own data:
     benchmark_steps({"GRU": gru_model, "LSTM": lstm_model}, x_batch, y_batch)
                                  # careful speed: interleaved single training steps
 
-    matching_units(lambda u: keras.layers.LSTM(u), target_params, input_dim)
+    matching_units(keras.layers.LSTM, target_params, input_dim)
                                  # the width that gives a layer about `target_params` weights
     hardware_description()       # what the timings were measured on
 
@@ -47,12 +47,6 @@ import numpy as np
 import pandas as pd
 
 from .seed import set_seed
-
-MEASUREMENTS = [
-    "params", "seconds_per_epoch", "first_epoch_s", "batch_latency_ms",
-    "seq_latency_ms", "peak_memory_mb",
-]
-
 
 # ---------------------------------------------------------------- input checks
 def _check_positive_int(name: str, value, minimum: int = 1, why: str = "") -> None:
@@ -436,9 +430,10 @@ def matching_units(make_layer: Callable[[int], object], target_params: int, inpu
                    max_units: int = 2048) -> int:
     """The width whose layer has the parameter count closest to `target_params`.
 
-    make_layer: function(units) -> recurrent layer, e.g. `lambda u: keras.layers.LSTM(u)`.
+    make_layer: function(units) -> recurrent layer, e.g. `keras.layers.LSTM` itself or
+      `lambda u: keras.layers.GRU(u, reset_after=False)` when the layer needs arguments.
     Example: the LSTM as big as a GRU(64) on 8 features:
-        matching_units(lambda u: keras.layers.LSTM(u), layer_params(lambda u: keras.layers.GRU(u), 64, 8), 8)
+        matching_units(keras.layers.LSTM, layer_params(keras.layers.GRU, 64, 8), 8)
     """
     _check_positive_int("target_params", target_params)
     _check_positive_int("input_dim", input_dim)
