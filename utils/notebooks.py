@@ -294,14 +294,15 @@ def run_notebooks(notebooks: list[Path], mode: str, build_dir: Path = BUILD_DIR,
                   timeout: int = 1800) -> list[dict]:
     """Execute notebooks one after another; write build/report.json and report.md."""
     results = []
+    Path(build_dir).mkdir(parents=True, exist_ok=True)
     for path in notebooks:
         print(f"running {path.name} ({mode}) ...", flush=True)
         result = execute_notebook(path, mode, Path(build_dir) / "executed" / mode, timeout)
         print(f"  {result['status']} in {result['seconds']:.1f} s", flush=True)
         results.append(result)
-    Path(build_dir).mkdir(parents=True, exist_ok=True)
-    (Path(build_dir) / "report.json").write_text(json.dumps(results, indent=2) + "\n")
-    (Path(build_dir) / "report.md").write_text(report_markdown(results))
+        # rewritten after each notebook, so an interrupted run still leaves a report
+        (Path(build_dir) / "report.json").write_text(json.dumps(results, indent=2) + "\n")
+        (Path(build_dir) / "report.md").write_text(report_markdown(results))
     return results
 
 
