@@ -147,6 +147,8 @@ def test_replay_refuses_bad_input():
         replay_early_stopping({"val_loss": [1.0]}, restore_best_weights=False)
     with pytest.raises(TypeError, match="History"):
         replay_early_stopping([1.0, 0.5])
+    with pytest.raises(ValueError, match="start_from_epoch"):
+        replay_early_stopping({"val_loss": [1.0, 0.5]}, start_from_epoch=2)
 
 
 # ---------------------------------------------------------------- over_seeds

@@ -68,7 +68,8 @@ def global_gradient_norm(model: keras.Model, x, y) -> float:
     The loss is the one given to `compile` (plus any regularisation losses), computed
     in inference mode (`training=False`): dropout off, and batch-normalisation
     statistics left untouched, so that measuring does not change the model. This is
-    the quantity `clipnorm` caps (there per batch, and per weight tensor).
+    the norm that `global_clipnorm` caps on each training batch (`clipnorm` caps each
+    weight tensor's share of it separately).
     """
     return float(_gradient_norm_and_loss(model)(x, y)[0])
 
@@ -77,7 +78,7 @@ def _gradient_norm_and_loss(model: keras.Model):
     """A compiled function (x, y) -> (global gradient norm, loss) for `model`."""
     import tensorflow as tf
 
-    if getattr(model, "_compile_loss", None) is None:
+    if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
         raise ValueError("compile the model with a loss first: model.compile(optimizer, loss=...)")
 
     @tf.function(reduce_retracing=True)
@@ -205,6 +206,11 @@ def replay_early_stopping(history, monitor: str = "val_loss", **early_stopping_k
         epochs_run = epoch + 1
         if stand_in.stop_training:
             break
+    if callback.best_weights is None:
+        raise ValueError(
+            f"no epoch was monitored: start_from_epoch={callback.start_from_epoch} skips all "
+            f"{len(series)} recorded epochs; use a smaller start_from_epoch"
+        )
     callback.on_train_end()
     restored = stand_in.epoch  # the epoch whose "weights" EarlyStopping put back
     return EarlyStoppingReplay(
