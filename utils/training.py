@@ -81,7 +81,6 @@ def _gradient_norm_and_loss(model: keras.Model):
     if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
         raise ValueError("compile the model with a loss first: model.compile(optimizer, loss=...)")
 
-    @tf.function(reduce_retracing=True)
     def norm_and_loss(x, y):
         with tf.GradientTape() as tape:
             y_pred = model(x, training=False)
@@ -89,7 +88,7 @@ def _gradient_norm_and_loss(model: keras.Model):
         grads = tape.gradient(loss, model.trainable_weights)
         return tf.linalg.global_norm([g for g in grads if g is not None]), loss
 
-    return norm_and_loss
+    return tf.function(norm_and_loss, reduce_retracing=True, autograph=False)  # no Python control flow
 
 
 class GradientNormLogger(keras.callbacks.Callback):
