@@ -21,6 +21,8 @@ import numpy as np
 
 # The smallest positive float32: a gradient below it is stored as exactly 0 (underflow).
 FLOAT32_SMALLEST = float(np.finfo(np.float32).smallest_subnormal)
+# From this many steps on, the backward pass runs as one traced graph instead of eagerly.
+GRAPH_FROM_LENGTH = 200
 
 
 def _check_sequences(inputs) -> np.ndarray:
@@ -51,6 +53,23 @@ def _last_output(outputs):
     return outputs
 
 
+def _quietly(function, *args):
+    """Call `function` with TensorFlow's Python warnings hidden.
+
+    `gradient_norms_by_lag` traces one new graph per call on purpose (each layer is a
+    different computation); TensorFlow would otherwise advise against that in a warning.
+    """
+    import tensorflow as tf
+
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        return function(*args)
+    finally:
+        logger.setLevel(level)
+
+
 def gradient_norms_by_lag(layer, inputs) -> np.ndarray:
     """Norm of d(output at the last step) / d(input at step T-k), for k = 0..T-1.
 
@@ -74,11 +93,18 @@ def gradient_norms_by_lag(layer, inputs) -> np.ndarray:
     units = int(_last_output(layer(x[:1])).shape[-1])  # builds the layer if needed
     repeated = tf.repeat(tf.constant(x), units, axis=0)  # (batch * units, time, features)
     pick_unit = tf.tile(tf.eye(units), [batch, 1])  # copy i of a sequence keeps unit i
-    with tf.GradientTape() as tape:
-        tape.watch(repeated)
-        last = _last_output(layer(repeated))
-        selected = tf.reduce_sum(last * tf.cast(pick_unit, last.dtype))
-    grads = tape.gradient(selected, repeated)
+
+    def input_gradients(sequences):
+        with tf.GradientTape() as tape:
+            tape.watch(sequences)
+            last = _last_output(layer(sequences))
+            selected = tf.reduce_sum(last * tf.cast(pick_unit, last.dtype))
+        return tape.gradient(selected, sequences)
+
+    if time >= GRAPH_FROM_LENGTH:  # tracing costs about a second; long sequences repay it
+        grads = _quietly(tf.function(input_gradients), repeated)
+    else:
+        grads = input_gradients(repeated)
     if grads is None:
         raise ValueError("the layer's output does not depend on its inputs; nothing to measure")
     jacobians = tf.reshape(tf.cast(grads, tf.float64), (batch, units, time, features))
@@ -105,7 +131,9 @@ def typical_by_lag(norms, floor: float = FLOAT32_SMALLEST) -> np.ndarray:
     if not floor > 0:
         raise ValueError(f"floor must be positive (log scale), got {floor}")
     flat = np.maximum(values.reshape(-1, values.shape[-1]), floor)
-    return np.exp(np.log(flat).mean(axis=0))
+    typical = np.exp(np.log(flat).mean(axis=0))
+    typical[np.isclose(typical, floor, rtol=1e-6, atol=0)] = floor  # all underflowed: exactly the floor
+    return typical
 
 
 def plot_gradient_curves(curves: dict, title: str, ax=None):
@@ -113,13 +141,14 @@ def plot_gradient_curves(curves: dict, title: str, ax=None):
 
     `curves` maps a label to an array of shape (lags,), or (seeds, lags) for one curve
     per seed: then each seed is a thin line and the typical value (geometric mean) a
-    thick one. Zeros are drawn on the dotted float32-underflow line.
+    thick one. Zeros (float32 underflow) are drawn on a dotted line at the smallest float32.
     """
     import matplotlib.pyplot as plt
 
     if not isinstance(curves, dict) or not curves:
         raise ValueError("curves must be a non-empty dict {label: array of norms by lag}")
     ax = ax or plt.subplots()[1]
+    underflow = False
     for (label, values), color in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3):
         per_seed = np.atleast_2d(np.asarray(values, dtype="float64"))
         if per_seed.ndim != 2:
@@ -128,8 +157,11 @@ def plot_gradient_curves(curves: dict, title: str, ax=None):
             for seed_curve in per_seed:
                 ax.plot(np.maximum(seed_curve, FLOAT32_SMALLEST), color=color, lw=0.7, alpha=0.4)
         ax.plot(typical_by_lag(per_seed), color=color, lw=2.2, label=label)
-    ax.axhline(FLOAT32_SMALLEST, color="0.4", ls=":", lw=1)
-    ax.text(0, FLOAT32_SMALLEST * 30, "exactly 0 in float32 (underflow)", fontsize=8, color="0.3")
+        underflow = underflow or bool(np.any(per_seed <= FLOAT32_SMALLEST))
+    if underflow:
+        ax.axhline(FLOAT32_SMALLEST, color="0.4", ls=":", lw=1)
+        ax.text(ax.get_xlim()[1], FLOAT32_SMALLEST * 30, "exactly 0 in float32 (underflow)",
+                fontsize=8, color="0.3", ha="right")
     ax.set(yscale="log", xlabel="k (steps between the input and the last output)",
            ylabel=r"$\|\partial h_T / \partial x_{T-k}\|$", title=title)
     ax.legend()
@@ -138,6 +170,8 @@ def plot_gradient_curves(curves: dict, title: str, ax=None):
 
 def loss_gradient_norms(model, inputs, targets, loss) -> dict[str, float]:
     """Norm of d loss / d w for each trainable weight of `model`, plus the global norm.
+
+    Returns {"layer/.../weight": norm, ..., "global": norm over all weights}.
 
     This is what the optimizer's clipping options look at: `clipnorm=c` rescales each
     weight's gradient whose norm is above c; `global_clipnorm=c` rescales all of them
@@ -152,8 +186,9 @@ def loss_gradient_norms(model, inputs, targets, loss) -> dict[str, float]:
     with tf.GradientTape() as tape:
         value = loss(np.asarray(targets), model(x, training=True))
     grads = tape.gradient(value, model.trainable_variables)
+    prefix = f"{model.name}/"
     norms = {
-        variable.path: float(tf.norm(grad)) if grad is not None else 0.0
+        variable.path.removeprefix(prefix): float(tf.norm(grad)) if grad is not None else 0.0
         for variable, grad in zip(model.trainable_variables, grads)
     }
     norms["global"] = float(np.sqrt(sum(n**2 for n in norms.values())))

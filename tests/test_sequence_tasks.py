@@ -1,0 +1,80 @@
+"""Unit tests of utils.sequence_tasks (lesson 01 introduces the tasks, lesson 03 reuses them)."""
+
+import numpy as np
+import pytest
+
+from utils.sequence_tasks import adding_accuracy, adding_task, first_symbol_task
+
+
+def test_first_symbol_task_shapes_and_labels():
+    x, y = first_symbol_task(50, 7, n_symbols=3, seed=1)
+    assert x.shape == (50, 7, 3) and x.dtype == np.float32
+    assert y.shape == (50,) and y.dtype == np.int64
+    np.testing.assert_array_equal(x.sum(axis=-1), 1.0)  # one-hot at every step
+    np.testing.assert_array_equal(x[:, 0].argmax(axis=-1), y)
+
+
+def test_first_symbol_task_is_seeded():
+    a, b = first_symbol_task(20, 5, seed=3), first_symbol_task(20, 5, seed=3)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert not np.array_equal(a[0], first_symbol_task(20, 5, seed=4)[0])
+
+
+def test_first_symbol_labels_are_balanced_near_chance():
+    _, y = first_symbol_task(20_000, 2, n_symbols=4, seed=0)
+    assert np.allclose(np.bincount(y) / len(y), 0.25, atol=0.02)
+
+
+def test_adding_task_shapes_markers_and_targets():
+    x, y = adding_task(200, 10, seed=2)
+    assert x.shape == (200, 10, 2) and y.shape == (200,) and x.dtype == y.dtype == np.float32
+    markers = x[:, :, 1]
+    np.testing.assert_array_equal(markers.sum(axis=1), 2.0)
+    assert np.all(markers[:, :5].sum(axis=1) == 1) and np.all(markers[:, 5:].sum(axis=1) == 1)
+    np.testing.assert_allclose((x[:, :, 0] * markers).sum(axis=1), y, rtol=1e-6)
+
+
+def test_adding_task_constant_baseline_is_one_sixth():
+    _, y = adding_task(100_000, 4, seed=0)
+    assert np.mean((y - 1.0) ** 2) == pytest.approx(1 / 6, abs=0.005)
+
+
+@pytest.mark.parametrize("make", [first_symbol_task, adding_task])
+@pytest.mark.parametrize("n_samples, length", [(0, 5), (5, 1), (2.5, 5)])
+def test_bad_sizes_are_refused(make, n_samples, length):
+    with pytest.raises(ValueError):
+        make(n_samples, length)
+
+
+def test_first_symbol_needs_two_symbols():
+    with pytest.raises(ValueError, match="n_symbols"):
+        first_symbol_task(5, 5, n_symbols=1)
+
+
+def test_adding_accuracy_counts_sums_within_tolerance():
+    y = np.array([0.5, 1.0, 1.5, 2.0])
+    assert adding_accuracy(y, [0.55, 1.2, 1.45, 2.0]) == 0.75
+    assert adding_accuracy(y, np.array([[0.5], [1.0], [1.5], [2.0]])) == 1.0  # Keras (n, 1) output
+    assert adding_accuracy(y, y + 0.3, tolerance=0.5) == 1.0
+    assert adding_accuracy(y, [np.nan] * 4) == 0.0  # a diverged model scores nothing
+
+
+def test_adding_accuracy_chance_level_of_the_constant_prediction():
+    _, y = adding_task(100_000, 6, seed=1)
+    assert adding_accuracy(y, np.ones_like(y)) == pytest.approx(0.19, abs=0.01)
+    assert adding_accuracy(y, np.ones_like(y), tolerance=0.05) == pytest.approx(0.0975, abs=0.005)
+
+
+@pytest.mark.parametrize("truth, pred, message", [
+    (np.ones(3), np.ones(4), "same"),
+    (np.ones((3, 2)), np.ones((3, 2)), "same"),
+    (np.ones(0), np.ones(0), "empty"),
+])
+def test_adding_accuracy_refuses_mismatched_shapes(truth, pred, message):
+    with pytest.raises(ValueError, match=message):
+        adding_accuracy(truth, pred)
+
+
+def test_adding_accuracy_needs_a_positive_tolerance():
+    with pytest.raises(ValueError, match="tolerance"):
+        adding_accuracy(np.ones(3), np.ones(3), tolerance=0)
