@@ -222,9 +222,8 @@ def plot_bptt_diagram(steps: int = 4, ax=None):
     ax = ax or plt.subplots(figsize=(2.2 * steps + 1.5, 3.6))[1]
     spacing, forward, backward = 2.2, "#1f77b4", "#d62728"
 
-    def arrow(start, end, color, style="-|>", curve=0.0, lw=1.6):
-        ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=14, color=color,
-                                     lw=lw, connectionstyle=f"arc3,rad={curve}"))
+    def arrow(start, end, color):
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, color=color, lw=1.6))
 
     names = ["T" if i == steps - 1 else f"T-{steps - 1 - i}" for i in range(steps)]
     for i, name in enumerate(names):
