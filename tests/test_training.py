@@ -171,3 +171,12 @@ def test_over_seeds_seeds_each_run_and_collects_a_table():
 def test_over_seeds_refuses_bad_input(seeds, train_once, error, words):
     with pytest.raises(error, match=words):
         over_seeds(train_once, seeds)
+
+
+def test_epoch_timer_can_leave_validation_out():
+    x, y = np.zeros((64, 5, 1), "float32"), np.zeros((64, 1), "float32")
+    model = keras.Sequential([keras.Input((5, 1)), keras.layers.GRU(2), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    timer = EpochTimer(include_validation=False)
+    model.fit(x, y, validation_data=(x, y), epochs=2, batch_size=32, verbose=0, callbacks=[timer])
+    assert len(timer.seconds) == 2 and all(s > 0 for s in timer.seconds)

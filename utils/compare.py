@@ -163,24 +163,10 @@ class _GpuPeakMemory:
 
 
 def _epoch_timer():
-    """A Keras callback that keeps the training seconds of each epoch (validation excluded)."""
-    import keras
+    """Seconds of each epoch's training batches (validation excluded): utils.training.EpochTimer."""
+    from .training import EpochTimer
 
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seconds: list[float] = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = self._last_batch_end = time.perf_counter()
-
-        def on_train_batch_end(self, batch, logs=None):
-            self._last_batch_end = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(self._last_batch_end - self._start)
-
-    return EpochTimer()
+    return EpochTimer(include_validation=False)
 
 
 def _median_latency_ms(model, batch, repeats: int) -> float:

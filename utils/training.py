@@ -28,7 +28,7 @@ from .seed import set_seed
 
 # ---------------------------------------------------------------- timing
 class EpochTimer(keras.callbacks.Callback):
-    """Wall-clock seconds of every epoch of `fit` (training plus validation).
+    """Wall-clock seconds of every epoch of `fit` (training plus validation by default).
 
         timer = EpochTimer()
         model.fit(..., callbacks=[timer])
@@ -40,16 +40,22 @@ class EpochTimer(keras.callbacks.Callback):
     keeps appending.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, include_validation: bool = True) -> None:
         super().__init__()
+        self.include_validation = include_validation  # False: training batches only (lesson 03)
         self.seconds: list[float] = []
         self._start: float | None = None
+        self._last_batch_end: float | None = None
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
+        self._start = self._last_batch_end = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._last_batch_end = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self._start)
+        end = time.perf_counter() if self.include_validation else self._last_batch_end
+        self.seconds.append(end - self._start)
 
     def steady_seconds(self) -> float:
         """Median seconds per epoch, leaving out the first (graph tracing) epoch."""
