@@ -1,4 +1,4 @@
-"""Unit tests of utils.chars (lesson 07): vocabulary, tf.data pipeline, stepping, generation, predictive text.
+"""Unit tests of utils.lessons.lesson07_chars (lesson 07): vocabulary, tf.data pipeline, stepping, generation, predictive text.
 
 A tiny untrained-then-briefly-trained model keeps these fast (a few seconds in all).
 """
@@ -10,7 +10,7 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from utils.chars import (  # noqa: E402
+from utils.lessons.lesson07_chars import (  # noqa: E402
     CharVocabulary,
     GRUStepper,
     complete_word,

@@ -2,7 +2,7 @@
 
 import re
 
-from utils.paths import REPO_ROOT
+from utils.core.paths import REPO_ROOT
 
 
 def readme_command(heading: str) -> str:

@@ -1,4 +1,4 @@
-"""utils.compare (lesson 03): the fair-comparison helper, on tiny models."""
+"""utils.lessons.lesson03_compare (lesson 03): the fair-comparison helper, on tiny models."""
 
 import math
 
@@ -11,11 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from utils.compare import (
+from utils.lessons.lesson03_compare import (
     benchmark_steps,
     compare_models,
     epochs_to_reach,
-    hardware_description,
     layer_params,
     matching_units,
     plot_comparison,
@@ -178,11 +177,6 @@ def test_matching_units_rejects_impossible_requests():
         matching_units(lambda u: u, 100, 8)
     with pytest.raises(ValueError, match="target_params must be an int"):
         matching_units(lambda u: keras.layers.GRU(u), 0, 8)
-
-
-def test_hardware_description_names_the_device_and_tensorflow():
-    text = hardware_description()
-    assert text.startswith(("CPU: ", "GPU: ")) and "TensorFlow" in text
 
 
 def made_up_curves():

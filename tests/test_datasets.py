@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import utils
-from utils.datasets import DataFileError, expected_checksums, verified_path
+from utils.core.datasets import DataFileError, expected_checksums, verified_path
 
 DATA_FILES = sorted(expected_checksums())
 

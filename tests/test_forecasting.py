@@ -1,10 +1,10 @@
-"""Unit tests of utils.forecasting (lesson 05's helpers, reused by lessons 02-04)."""
+"""Unit tests of utils.lessons.lesson05_forecasting (lesson 05's helpers, reused by lessons 02-04)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from utils.forecasting import (
+from utils.lessons.lesson05_forecasting import (
     TIME_FEATURES,
     add_time_features,
     check_frame,
@@ -259,3 +259,23 @@ def test_improvement_table():
     assert table["kind"].tolist() == ["baseline", "baseline", "model"]
     with pytest.raises(KeyError, match="must name entries"):
         improvement_table({"GRU": 0.3}, ["naive"])
+
+
+# ---------------------------------------------------------------- standardized_windows
+def test_standardized_windows_is_the_pipeline_of_lesson_05():
+    from utils.lessons.lesson05_forecasting import standardized_windows
+
+    index = pd.date_range("2020-01-01", periods=200, freq="h")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.normal(size=200), "power": rng.normal(3, 2, size=200)}, index=index)
+    data = standardized_windows(df, "power", window=5, horizon=2, train=0.5, val=0.25)
+    train_df, val_df, test_df = split_by_time(df, train=0.5, val=0.25)
+    stats = fit_standardizer(train_df)
+    for (x, y), part in [((data.x_train, data.y_train), train_df), ((data.x_val, data.y_val), val_df),
+                         ((data.x_test, data.y_test), test_df)]:
+        x_ref, y_ref = window_arrays(standardize(part, stats), "power", 5, 2)
+        np.testing.assert_array_equal(x, x_ref)
+        np.testing.assert_array_equal(y, y_ref)
+    assert data.target_column == 1
+    assert data.kw_per_unit == pytest.approx(train_df["power"].std())
+    np.testing.assert_allclose(data.to_original_units(data.y_val[:, 0]), val_df["power"].to_numpy()[5:-1], rtol=1e-5)

@@ -1,4 +1,4 @@
-"""Unit tests of utils.gradients (lesson 01: vanishing and exploding gradients)."""
+"""Unit tests of utils.lessons.lesson01_gradients (lesson 01: vanishing and exploding gradients)."""
 
 import keras
 import matplotlib
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import utils
-from utils.gradients import (
+from utils.lessons.lesson01_gradients import (
     FLOAT32_SMALLEST,
     clip_by_norm,
     gradient_norms_by_lag,
@@ -57,7 +57,7 @@ def test_matches_an_explicit_jacobian(cell):
 
 
 def test_graph_and_eager_paths_agree(monkeypatch):
-    import utils.gradients as gradients
+    import utils.lessons.lesson01_gradients as gradients
 
     utils.set_seed(5)
     layer = keras.layers.GRU(3)

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from utils import notebooks as nbtools
-from utils.paths import NOTEBOOKS_DIR, REPO_ROOT
+from utils.tools import notebooks as nbtools
+from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 LESSONS = nbtools.lesson_notebooks()
 CONFIG = nbtools.course_config()
@@ -45,7 +45,7 @@ def test_skeleton(lesson):
     assert re.search(r"Estimated time: \d+ min", text), "missing 'Estimated time: N min'"
     first_code = next(c for c in cells if c.cell_type == "code")
     assert first_code.source == nbtools.setup_cell_source(**CONFIG), (
-        "the first code cell must be the shared setup cell (utils.notebooks.setup_cell_source)"
+        "the first code cell must be the shared setup cell (utils.tools.notebooks.setup_cell_source)"
     )
 
 

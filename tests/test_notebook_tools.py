@@ -5,8 +5,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from utils import notebooks as nbtools
-from utils.__main__ import main
+from utils.tools import notebooks as nbtools
+from utils.tools.cli import main
 
 SOLVED = """x = 1
 ### BEGIN SOLUTION

@@ -1,4 +1,4 @@
-"""utils.numpy_gru (lesson 02): the NumPy GRU matches keras.layers.GRU, and its BPTT matches TensorFlow."""
+"""utils.lessons.lesson02_numpy_gru (lesson 02): the NumPy GRU matches keras.layers.GRU, and its BPTT matches TensorFlow."""
 
 import warnings
 
@@ -9,7 +9,7 @@ import utils  # noqa: F401  (sets KERAS_BACKEND before keras is imported)
 import keras
 import tensorflow as tf
 
-from utils import numpy_gru
+from utils.lessons import lesson02_numpy_gru as numpy_gru
 
 TOLERANCE = 1e-5  # float32, as promised in lesson 02
 

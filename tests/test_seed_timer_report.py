@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from utils import Timer, record, set_seed
-from utils.report import METRICS_ENV
+from utils.core.report import METRICS_ENV
 
 
 def test_same_seed_same_numbers():

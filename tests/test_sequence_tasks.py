@@ -1,9 +1,9 @@
-"""Unit tests of utils.sequence_tasks (lesson 01 introduces the tasks, lesson 03 reuses them)."""
+"""Unit tests of utils.lessons.lesson01_sequence_tasks (lesson 01 introduces the tasks, lesson 03 reuses them)."""
 
 import numpy as np
 import pytest
 
-from utils.sequence_tasks import adding_accuracy, adding_task, first_symbol_task
+from utils.lessons.lesson01_sequence_tasks import adding_accuracy, adding_task, first_symbol_task
 
 
 def test_first_symbol_task_shapes_and_labels():

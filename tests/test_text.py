@@ -1,10 +1,10 @@
-"""Unit tests of utils.text (lesson 06's helpers: splitting, vectorising, evaluating sentences)."""
+"""Unit tests of utils.lessons.lesson06_text (lesson 06's helpers: splitting, vectorising, evaluating sentences)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from utils.text import (
+from utils.lessons.lesson06_text import (
     OOV_ID,
     PAD_ID,
     build_vectorizer,

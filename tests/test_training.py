@@ -1,13 +1,12 @@
-"""Unit tests of utils.training (lesson 04's callbacks and helpers)."""
+"""Unit tests of utils.lessons.lesson04_training (lesson 04's callbacks and helpers)."""
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
 
-from utils.training import (
+from utils.lessons.lesson04_training import (
     EarlyStoppingReplay,
-    EpochTimer,
     GradientNormLogger,
     global_gradient_norm,
     over_seeds,
@@ -27,22 +26,6 @@ def linear_model(loss: str = "mse"):
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile(keras.optimizers.SGD(0.01), loss=loss, jit_compile=False)
     return model
-
-
-# ---------------------------------------------------------------- EpochTimer
-def test_epoch_timer_times_every_epoch():
-    x, y = tiny_regression()
-    timer = EpochTimer()
-    linear_model().fit(x, y, epochs=3, batch_size=8, verbose=0, callbacks=[timer])
-    assert len(timer.seconds) == 3 and all(s > 0 for s in timer.seconds)
-    assert timer.steady_seconds() == pytest.approx(float(np.median(timer.seconds[1:])))
-
-
-def test_epoch_timer_needs_two_epochs_for_the_steady_time():
-    timer = EpochTimer()
-    timer.seconds = [1.0]
-    with pytest.raises(ValueError, match="at least 2"):
-        timer.steady_seconds()
 
 
 # ---------------------------------------------------------------- gradient norms
@@ -171,12 +154,3 @@ def test_over_seeds_seeds_each_run_and_collects_a_table():
 def test_over_seeds_refuses_bad_input(seeds, train_once, error, words):
     with pytest.raises(error, match=words):
         over_seeds(train_once, seeds)
-
-
-def test_epoch_timer_can_leave_validation_out():
-    x, y = np.zeros((64, 5, 1), "float32"), np.zeros((64, 1), "float32")
-    model = keras.Sequential([keras.Input((5, 1)), keras.layers.GRU(2), keras.layers.Dense(1)])
-    model.compile("sgd", "mse")
-    timer = EpochTimer(include_validation=False)
-    model.fit(x, y, validation_data=(x, y), epochs=2, batch_size=32, verbose=0, callbacks=[timer])
-    assert len(timer.seconds) == 2 and all(s > 0 for s in timer.seconds)

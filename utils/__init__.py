@@ -1,13 +1,32 @@
 """Shared code for the GRU course. Every notebook imports it in its setup cell.
 
-Core (lesson 00): run mode, seeding, paths, environment check, plotting, timer,
-metrics recording, exercise checks and the dataset loaders. Lesson-specific helpers
-live in their own modules (for example `utils.numpy_gru`, lesson 02) and are imported
-by the lessons that use them.
+The package has three parts, one per audience:
+
+- **core** (`utils.core`, re-exported here as `utils.<name>`): what every lesson uses:
+  run mode, seeding, paths, the environment check, plotting, timers, `record(...)`,
+  exercise checks, argument checks and the dataset loaders.
+- **lesson modules** (`utils.lessons.lessonNN_topic`): code that one lesson teaches and
+  later lessons reuse. They import only the core, never each other (a test enforces it).
+  Notebooks import them one way: `from utils.lessons import lesson05_forecasting as forecasting`.
+- **tools** (`utils.tools`): maintainer and instructor commands behind
+  `python -m utils run|student|grade|results|badges|clean`. Lessons never import them.
+
+Lesson map (lesson -> module -> key functions):
+
+| lesson | module | key functions |
+|---|---|---|
+| 01 why gates | `lesson01_gradients` | `gradient_norms_by_lag`, `typical_by_lag`, `loss_gradient_norms`, `clip_by_norm` |
+| 01 (and 03) | `lesson01_sequence_tasks` | `adding_task`, `first_symbol_task`, `adding_accuracy` |
+| 02 GRU from scratch | `lesson02_numpy_gru` | `gru_cell`, `gru_sequence`, `gru_sequence_gradients` |
+| 03 GRU vs LSTM | `lesson03_compare` | `compare_models`, `benchmark_steps`, `summary`, `units_for_params` |
+| 04 dropout, early stopping | `lesson04_training` | `GradientNormLogger`, `replay_early_stopping`, `over_seeds` |
+| 05 forecasting (and 00, 02-04) | `lesson05_forecasting` | `split_by_time`, `window_arrays`, `power_windows`, `naive_forecast` |
+| 06 sentiment | `lesson06_text` | `build_vectorizer`, `make_dataset`, `predict_sentiment` |
+| 07 text generation | `lesson07_chars` | `CharVocabulary`, `sequence_dataset`, `generate`, `complete_word` |
 """
 
-from .environment import EnvironmentProblem, environment_report, in_colab  # sets KERAS_BACKEND first
-from .datasets import (
+from .core.environment import EnvironmentProblem, environment_report, in_colab  # sets KERAS_BACKEND first
+from .core.datasets import (
     DataFileError,
     load_household_power,
     load_movie_reviews,
@@ -15,13 +34,14 @@ from .datasets import (
     load_stocks,
     shakespeare_titles,
 )
-from .exercises import ExerciseCheckFailed, check, check_close
-from .mode import by_mode, current_mode, is_fast
-from .paths import BUILD_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT
-from .plotting import plot_histories, plot_history, use_course_style
-from .report import record
-from .seed import DEFAULT_SEED, set_seed
-from .timer import Timer
+from .core.exercises import ExerciseCheckFailed, check, check_close
+from .core.machine import describe_machine
+from .core.mode import by_mode, current_mode, is_fast
+from .core.paths import BUILD_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from .core.plotting import plot_histories, plot_history, use_course_style
+from .core.report import record
+from .core.seed import DEFAULT_SEED, set_seed
+from .core.timer import Timer
 
 
 def setup_notebook(seed: int = DEFAULT_SEED) -> None:
@@ -35,16 +55,24 @@ def setup_notebook(seed: int = DEFAULT_SEED) -> None:
     print(
         f"GRU course | mode: {current_mode()} | Python {report['python']} | "
         f"TensorFlow {report['tensorflow']} | Keras {report['keras']} | "
-        f"{report['device']} ({report['cpu_cores']} cores) | "
-        f"{'Colab' if report['colab'] else 'local'} | seed {seed}"
+        f"{report['machine']} | {'Colab' if report['colab'] else 'local'} | seed {seed}"
     )
+
+
+def __getattr__(name: str):
+    """`utils.EpochTimer` on first use, so that `import utils` does not import Keras."""
+    if name == "EpochTimer":
+        from .core.callbacks import EpochTimer
+
+        return EpochTimer
+    raise AttributeError(f"module 'utils' has no attribute {name!r}")
 
 
 __all__ = [
     "BUILD_DIR", "DATA_DIR", "DEFAULT_SEED", "NOTEBOOKS_DIR", "REPO_ROOT",
-    "DataFileError", "EnvironmentProblem", "ExerciseCheckFailed", "Timer",
-    "by_mode", "check", "check_close", "current_mode", "environment_report", "in_colab",
-    "is_fast", "load_household_power", "load_movie_reviews", "load_shakespeare",
-    "load_stocks", "plot_histories", "plot_history", "record", "set_seed",
-    "setup_notebook", "shakespeare_titles", "use_course_style",
+    "DataFileError", "EnvironmentProblem", "EpochTimer", "ExerciseCheckFailed", "Timer",
+    "by_mode", "check", "check_close", "current_mode", "describe_machine",
+    "environment_report", "in_colab", "is_fast", "load_household_power", "load_movie_reviews",
+    "load_shakespeare", "load_stocks", "plot_histories", "plot_history", "record",
+    "set_seed", "setup_notebook", "shakespeare_titles", "use_course_style",
 ]

@@ -11,6 +11,8 @@ import platform
 import re
 import sys
 
+from .machine import describe_machine
+
 MIN_PYTHON = (3, 10)
 MIN_TENSORFLOW = (2, 16)  # the first TensorFlow that ships Keras 3
 MIN_KERAS = (3, 5)
@@ -81,14 +83,12 @@ def environment_report() -> dict:
         )
     python = platform.python_version()
     check_versions(python, tf.__version__, keras.__version__, keras.backend.backend())
-    gpus = tf.config.list_physical_devices("GPU")
     return {
         "python": python,
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
         "pandas": pandas.__version__,
         "numpy": __import__("numpy").__version__,
-        "device": f"GPU x{len(gpus)}" if gpus else "CPU only",
-        "cpu_cores": os.cpu_count(),
+        "machine": describe_machine(),
         "colab": in_colab(),
     }

@@ -17,7 +17,7 @@ so you can rerun the comparison on your own data:
 
     matching_units(keras.layers.LSTM, target_params, input_dim)
                                  # the width that gives a layer about `target_params` weights
-    hardware_description()       # what the timings were measured on
+    describe_machine()       # what the timings were measured on
 
 What each column of `compare_models` means (one row per model and seed):
 
@@ -32,13 +32,11 @@ What each column of `compare_models` means (one row per model and seed):
     peak_memory_mb     peak GPU memory of the run, read from TensorFlow's GPU allocator;
                        NaN on a CPU, where TensorFlow's statistics miss most buffers
     val_<metric>       every validation metric the model was compiled with, after the last epoch
-    hardware           where it ran (see `hardware_description`)
+    hardware           where it ran (see `utils.describe_machine`)
 """
 
 from __future__ import annotations
 
-import os
-import platform
 import time
 from numbers import Integral
 from typing import Callable
@@ -46,7 +44,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .seed import set_seed
+from ..core.seed import set_seed
+from ..core.callbacks import EpochTimer
+from ..core.machine import describe_machine
 
 # ---------------------------------------------------------------- input checks
 def _check_positive_int(name: str, value, minimum: int = 1, why: str = "") -> None:
@@ -114,30 +114,6 @@ def _check_model(name: str, model) -> None:
 
 
 # ---------------------------------------------------------------- measuring
-def hardware_description() -> str:
-    """Where this runs, e.g. 'CPU: AMD EPYC (2 cores), TensorFlow 2.21.0' or the GPU's name."""
-    import tensorflow as tf
-
-    gpus = tf.config.list_physical_devices("GPU")
-    if gpus:
-        details = tf.config.experimental.get_device_details(gpus[0])
-        where = f"GPU: {details.get('device_name', 'unknown GPU')}" + (f" x{len(gpus)}" if len(gpus) > 1 else "")
-    else:
-        where = f"CPU: {_cpu_name()} ({os.cpu_count()} cores)"
-    return f"{where}, TensorFlow {tf.__version__}"
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:  # Linux (Colab too)
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
 class _GpuPeakMemory:
     """Peak GPU memory of a run in MiB from TensorFlow's allocator; NaN without a GPU.
 
@@ -163,9 +139,7 @@ class _GpuPeakMemory:
 
 
 def _epoch_timer():
-    """Seconds of each epoch's training batches (validation excluded): utils.training.EpochTimer."""
-    from .training import EpochTimer
-
+    """Seconds of each epoch's training batches (validation excluded)."""
     return EpochTimer(include_validation=False)
 
 
@@ -216,7 +190,7 @@ def compare_models(
             "the latency is measured on one validation batch, so use a smaller batch_size"
         )
 
-    hardware = hardware_description()
+    hardware = describe_machine()
     memory = _GpuPeakMemory()
     latency_batch = val[0][:batch_size]
     rows, curves = [], []

@@ -10,14 +10,19 @@ statistics only, and a window's target starts exactly one step after its last in
     fit_standardizer      training-split mean and std; `standardize`, `unstandardize`
     window_arrays         every (window, next `horizon` targets) pair as NumPy arrays
     window_dataset        the same pairs as a batched tf.data.Dataset (Keras' own windowing)
+    standardized_windows  split -> standardise -> windows in one call (lessons 00, 02-04)
     naive_forecast        last value (period=1) and seasonal naive (24: yesterday, 168: last week)
     mae_by_horizon        MAE for each forecast step 1..horizon; `improvement_table`
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from ..core import checks
 
 
 def check_frame(df: pd.DataFrame, columns: list[str] | None = None) -> None:
@@ -116,9 +121,8 @@ def _checked_windows(df: pd.DataFrame, target: str, window: int, horizon: int,
     """Validate a windowing request; return the feature names and the number of windows."""
     features = list(features or df.columns)
     check_frame(df, list(dict.fromkeys(features + [target])))
-    for name, value in (("window", window), ("horizon", horizon)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    checks.positive_int("window", window)
+    checks.positive_int("horizon", horizon)
     n = len(df) - window - horizon + 1
     if n < 1:
         raise ValueError(
@@ -162,13 +166,51 @@ def window_dataset(df: pd.DataFrame, target: str, window: int, horizon: int,
     import keras  # imported here: the rest of this module needs only NumPy and pandas
 
     features, n = _checked_windows(df, target, window, horizon, features)
-    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
-        raise ValueError(f"stride must be a positive int, got {stride!r}")
+    checks.positive_int("stride", stride)
     values = df[features].to_numpy("float32")[: n + window - 1]  # the last horizon rows are never inputs
     return keras.utils.timeseries_dataset_from_array(
         values, _target_rows(df, target, window, horizon, n), sequence_length=window,
         sequence_stride=stride, batch_size=batch_size, shuffle=shuffle, seed=seed,
     )
+
+
+@dataclass
+class WindowedSplits:
+    """Standardised windows of a train / validation / test split (see `standardized_windows`)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    stats: tuple[pd.Series, pd.Series]  # training mean and std of every column
+    target: str
+    target_column: int  # index of the target among the features (last axis of x)
+
+    @property
+    def kw_per_unit(self) -> float:
+        """One standardised unit of the target in its own units (kW for power): MAE * kw_per_unit."""
+        return float(self.stats[1][self.target])
+
+    def to_original_units(self, values) -> np.ndarray:
+        """Standardised target values (targets, forecasts) back in original units."""
+        return unstandardize(values, self.stats, self.target)
+
+
+def standardized_windows(df: pd.DataFrame, target: str, window: int, horizon: int,
+                         train: float = 0.7, val: float = 0.15) -> WindowedSplits:
+    """Split by time, standardise with training statistics, cut every window of each part.
+
+    The whole pipeline that lesson 05 builds step by step, in one call for the lessons
+    that only need its result (00, 02, 03, 04).
+    """
+    parts = split_by_time(df, train=train, val=val)
+    stats = fit_standardizer(parts[0])
+    arrays = [window_arrays(standardize(part, stats), target, window, horizon) for part in parts]
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = arrays
+    return WindowedSplits(x_train, y_train, x_val, y_val, x_test, y_test, stats, target,
+                          list(df.columns).index(target))
 
 
 def naive_forecast(df: pd.DataFrame, target: str, window: int, horizon: int,
@@ -182,8 +224,7 @@ def naive_forecast(df: pd.DataFrame, target: str, window: int, horizon: int,
     in the units of df[target].
     """
     _, n = _checked_windows(df, target, window, horizon, [target])
-    if isinstance(period, bool) or not isinstance(period, (int, np.integer)) or period < 1:
-        raise ValueError(f"period must be a positive int, got {period!r}")
+    checks.positive_int("period", period)
     if period > window:
         raise ValueError(
             f"period {period} looks {period} steps back but the window holds only {window}; "

@@ -1,7 +1,5 @@
 """Training helpers for lesson 04 (overfitting, early stopping, gradient clipping), reusable later.
 
-- `EpochTimer`: a callback that measures the wall time of every epoch, so the steady
-  time per epoch can be told apart from the first epoch (which also traces the graph).
 - `GradientNormLogger`: a callback that measures the global gradient norm (and the
   loss) on a fixed probe batch after every training step or epoch: the curve that shows
   exploding gradients and what clipping does about them.
@@ -14,57 +12,14 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from dataclasses import dataclass
 
 import keras
 import numpy as np
 import pandas as pd
 
-from .plotting import history_dict
-from .seed import set_seed
-
-
-# ---------------------------------------------------------------- timing
-class EpochTimer(keras.callbacks.Callback):
-    """Wall-clock seconds of every epoch of `fit` (training plus validation by default).
-
-        timer = EpochTimer()
-        model.fit(..., callbacks=[timer])
-        timer.seconds               # [first epoch, second epoch, ...]
-        timer.steady_seconds()      # median without the first epoch
-
-    The first epoch also traces (compiles) the training and validation functions, so it
-    is slower; `steady_seconds` leaves it out. `fit` called again on the same model
-    keeps appending.
-    """
-
-    def __init__(self, include_validation: bool = True) -> None:
-        super().__init__()
-        self.include_validation = include_validation  # False: training batches only (lesson 03)
-        self.seconds: list[float] = []
-        self._start: float | None = None
-        self._last_batch_end: float | None = None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = self._last_batch_end = time.perf_counter()
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._last_batch_end = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        end = time.perf_counter() if self.include_validation else self._last_batch_end
-        self.seconds.append(end - self._start)
-
-    def steady_seconds(self) -> float:
-        """Median seconds per epoch, leaving out the first (graph tracing) epoch."""
-        if len(self.seconds) < 2:
-            raise ValueError(
-                f"EpochTimer measured {len(self.seconds)} epoch(s); the steady time needs at "
-                "least 2 (the first one includes tracing). Train for 2 or more epochs."
-            )
-        return statistics.median(self.seconds[1:])
+from ..core.plotting import history_dict
+from ..core.seed import set_seed
 
 
 # ---------------------------------------------------------------- gradient norms

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 import tempfile
 import time
@@ -16,7 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import BUILD_DIR, NOTEBOOKS_DIR, REPO_ROOT
+from ..core.machine import describe_machine
+from ..core.paths import BUILD_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 COURSE_CONFIG = Path(__file__).resolve().parent / "course.json"
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
@@ -267,15 +267,11 @@ def execute_notebook(path: Path, mode: str, out_dir: Path, timeout: int) -> dict
             "seconds": round(seconds, 1), "metrics": metrics}
 
 
-def machine_description() -> str:
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
-
-
 def report_markdown(results: list[dict]) -> str:
     lines = [
         f"# Run report ({results[0]['mode'] if results else '?'} mode)",
         "",
-        f"Machine: {machine_description()}. Written {time.strftime('%Y-%m-%d %H:%M')}.",
+        f"Machine: {describe_machine()}. Written {time.strftime('%Y-%m-%d %H:%M')}.",
         "",
         "| notebook | status | seconds | metrics |",
         "|---|---|---:|---|",

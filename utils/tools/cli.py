@@ -1,0 +1,87 @@
+"""Command line: python -m utils {run,student,badges,clean} ... (see README.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import notebooks as nbtools
+from ..core.mode import MODES
+from ..core.paths import BUILD_DIR, NOTEBOOKS_DIR, REPO_ROOT
+
+
+def chosen_notebooks(names: list[str]) -> list[Path]:
+    """Notebook paths from the command line, or every lesson when none is given."""
+    if not names:
+        return nbtools.lesson_notebooks()
+    paths = []
+    for name in names:
+        path = Path(name)
+        if not path.exists():
+            path = NOTEBOOKS_DIR / Path(name).name
+        if not path.exists():
+            raise SystemExit(f"no notebook {name!r}; the lessons are in {NOTEBOOKS_DIR}")
+        paths.append(path.resolve())
+    return paths
+
+
+def cmd_run(args) -> int:
+    results = nbtools.run_notebooks(chosen_notebooks(args.notebooks), args.mode, timeout=args.timeout)
+    print()
+    print(nbtools.report_markdown(results))
+    print(f"Executed copies in {nbtools.relative(BUILD_DIR / 'executed' / args.mode)}; "
+          f"report in {nbtools.relative(BUILD_DIR / 'report.md')} and report.json")
+    return 0 if all(r["status"] == "ok" for r in results) else 1
+
+
+def cmd_student(args) -> int:
+    for path, regions in nbtools.write_student_copies(Path(args.out), chosen_notebooks(args.notebooks)):
+        print(f"{nbtools.relative(path)}: {regions} solution region(s) replaced")
+    return 0
+
+
+def cmd_badges(args) -> int:
+    for line in nbtools.set_course_repo(args.repo, args.branch, nbtools.lesson_notebooks(),
+                                        REPO_ROOT / "README.md"):
+        print(line)
+    return 0
+
+
+def cmd_clean(args) -> int:
+    for path in chosen_notebooks(args.notebooks):
+        nbtools.write(nbtools.clean(nbtools.read(path)), path)
+        print(f"cleaned {nbtools.relative(path)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m utils", description="GRU course tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute notebooks headless and write build/report.{json,md}")
+    run.add_argument("notebooks", nargs="*", help="default: every lesson, in order")
+    run.add_argument("--mode", choices=MODES, default="full")
+    run.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    run.set_defaults(func=cmd_run)
+
+    student = sub.add_parser("student", help="write student copies without solutions")
+    student.add_argument("notebooks", nargs="*", help="default: every lesson")
+    student.add_argument("--out", default=str(BUILD_DIR / "student"))
+    student.set_defaults(func=cmd_student)
+
+    badges = sub.add_parser("badges", help="point Colab/GitHub links at OWNER/NAME")
+    badges.add_argument("--repo", required=True, help="OWNER/NAME of your GitHub copy")
+    badges.add_argument("--branch", default="main")
+    badges.set_defaults(func=cmd_badges)
+
+    clean = sub.add_parser("clean", help="strip outputs and editor metadata before committing")
+    clean.add_argument("notebooks", nargs="*", help="default: every lesson")
+    clean.set_defaults(func=cmd_clean)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
