@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 
@@ -30,3 +32,40 @@ def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1
             f"expected {np.array2string(expected_arr, threshold=6, precision=4)})."
         )
     print(f"Check passed: {what} is right.")
+
+
+def course_code_used_by(function) -> list[str]:
+    """Names of the course's lesson code (`utils.lessons...`) that `function` calls or refers to.
+
+    Looks at the names in the function's code (nested functions and lambdas included)
+    and resolves each in the function's globals.
+    """
+    names, codes = set(), [function.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
+    found = []
+    for name in sorted(names):
+        value = function.__globals__.get(name)
+        origin = getattr(value, "__name__", "") if inspect.ismodule(value) else getattr(value, "__module__", "")
+        if name == "lessons" or (origin or "").startswith("utils.lessons"):
+            found.append(name)
+    return found
+
+
+def check_written_by_hand(function, what: str) -> None:
+    """Fail if `function` is, or calls, the course's own version instead of the learner's code."""
+    if not callable(function) or not hasattr(function, "__code__"):
+        raise ExerciseCheckFailed(f"Not yet: {what} must be a function you define with `def`.")
+    if (getattr(function, "__module__", "") or "").startswith("utils"):
+        raise ExerciseCheckFailed(
+            f"Not yet: {what} is the course's own `{function.__module__}.{function.__name__}`; "
+            "write the function yourself (that is the exercise)."
+        )
+    used = course_code_used_by(function)
+    if used:
+        raise ExerciseCheckFailed(
+            f"Not yet: {what} uses the course's lesson code ({', '.join(used)}); write it with "
+            "NumPy or Keras yourself."
+        )
