@@ -60,10 +60,29 @@ def test_one_row_per_model_and_seed_with_every_measurement(two_models_two_seeds)
     assert table["hardware"].str.contains("TensorFlow").all()
 
 
-def test_peak_memory_is_nan_without_a_gpu(two_models_two_seeds):
-    table, _ = two_models_two_seeds
-    if "GPU" not in table["hardware"].iloc[0]:
-        assert table["peak_memory_mb"].isna().all()
+def test_peak_memory_is_nan_without_a_gpu(monkeypatch):
+    import tensorflow as tf
+
+    from utils.lessons import lesson03_compare
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    memory = lesson03_compare._GpuPeakMemory()
+    memory.reset()
+    assert np.isnan(memory.peak_mb())
+
+
+def test_peak_memory_reads_the_gpu_allocator(monkeypatch):
+    import tensorflow as tf
+
+    from utils.lessons import lesson03_compare
+
+    resets = []
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: ["GPU:0"])
+    monkeypatch.setattr(tf.config.experimental, "reset_memory_stats", resets.append)
+    monkeypatch.setattr(tf.config.experimental, "get_memory_info", lambda device: {"current": 0, "peak": 3 * 2**20})
+    memory = lesson03_compare._GpuPeakMemory()
+    memory.reset()
+    assert resets == ["GPU:0"] and memory.peak_mb() == 3.0
 
 
 def test_curves_hold_every_metric_after_every_epoch(two_models_two_seeds):
@@ -175,7 +194,7 @@ def test_matching_units_rejects_impossible_requests():
         matching_units(keras.layers.GRU(4), 100, 8)
     with pytest.raises(TypeError, match=r"make_layer\(1\) returned int, not a keras layer"):
         matching_units(lambda u: u, 100, 8)
-    with pytest.raises(ValueError, match="target_params must be an int"):
+    with pytest.raises(ValueError, match="target_params must be a positive int"):
         matching_units(lambda u: keras.layers.GRU(u), 0, 8)
 
 

@@ -163,8 +163,8 @@ def test_tf_idf_vectorizer_ignores_word_order():
     "kwargs, words",
     [
         ({"output_mode": "words"}, "output_mode must be one of"),
-        ({"max_tokens": 2}, "max_tokens must be None or an int >= 3"),
-        ({"sequence_length": 0}, "sequence_length must be None or a positive int"),
+        ({"max_tokens": 2}, "max_tokens must be an int >= 3 (padding, [UNK] and a word) or None"),
+        ({"sequence_length": 0}, "sequence_length must be a positive int or None"),
         ({"output_mode": "tf_idf", "sequence_length": 10}, "only applies to output_mode='int'"),
     ],
     ids=["mode", "max-tokens", "length", "length-with-tf-idf"],

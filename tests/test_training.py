@@ -8,7 +8,6 @@ import pytest
 from utils.lessons.lesson04_training import (
     EarlyStoppingReplay,
     GradientNormLogger,
-    global_gradient_norm,
     over_seeds,
     replay_early_stopping,
 )
@@ -29,21 +28,26 @@ def linear_model(loss: str = "mse"):
 
 
 # ---------------------------------------------------------------- gradient norms
-def test_global_gradient_norm_matches_the_formula():
+def test_gradient_norm_logger_measures_the_global_norm_of_the_formula():
     x, y = tiny_regression()
     model = linear_model()
+    model.compile(keras.optimizers.SGD(0.0), loss="mse", jit_compile=False)  # weights stay put
     w, b = model.get_weights()
     error = x @ w + b - y                       # d(mean squared error)/d(prediction) = 2 error / n
     grad_w = 2 * x.T @ error / len(x)
     grad_b = 2 * error.mean(axis=0)
     expected = np.sqrt((grad_w ** 2).sum() + (grad_b ** 2).sum())
-    assert global_gradient_norm(model, x, y) == pytest.approx(float(expected), rel=1e-4)
+    logger = GradientNormLogger(x, y, every="epoch")
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0, callbacks=[logger])
+    assert logger.norms == [pytest.approx(float(expected), rel=1e-4)]
 
 
-def test_global_gradient_norm_needs_a_compiled_model():
+def test_gradient_norm_logger_needs_a_compiled_model():
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    logger = GradientNormLogger(*tiny_regression(), every="epoch")
+    logger.set_model(model)
     with pytest.raises(ValueError, match="compile the model"):
-        global_gradient_norm(model, *tiny_regression())
+        logger.on_epoch_end(0)
 
 
 @pytest.mark.parametrize("every, expected", [("batch", 3 * 4), ("epoch", 3)])

@@ -46,7 +46,7 @@ def fraction(name: str, value, why: str = "") -> float:
     """`value` as a float strictly between 0 and 1 (a share of the data, a dropout rate)."""
     ok = isinstance(value, Real) and not isinstance(value, bool) and 0 < value < 1
     if not ok:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1{why}, got {value!r}")
+        raise ValueError(f"{name} must be a fraction between 0 and 1 (both excluded){why}, got {value!r}")
     return float(value)
 
 
@@ -82,3 +82,19 @@ def finite_array(name: str, values, ndim: int | None = None, dtype=float) -> np.
             "clean or fill them first"
         )
     return array
+
+
+def seed_list(seeds) -> list[int]:
+    """`seeds` (one int or several) as a list of distinct ints >= 0."""
+    if isinstance(seeds, Integral) and not isinstance(seeds, bool):
+        seeds = [seeds]
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a list of ints, e.g. seeds=[0, 1, 2], got {seeds!r}")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed, e.g. seeds=[0, 1, 2]")
+    for seed in seeds:
+        whole_number("each seed", seed, minimum=0)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct: a repeated seed repeats a run, got {seeds}")
+    return [int(seed) for seed in seeds]

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import checks
+
 # The smallest positive float32: a gradient below it is stored as exactly 0 (underflow).
 FLOAT32_SMALLEST = float(np.finfo(np.float32).smallest_subnormal)
 # From this many steps on, the backward pass runs as one traced graph instead of eagerly.
@@ -128,8 +130,7 @@ def typical_by_lag(norms, floor: float = FLOAT32_SMALLEST) -> np.ndarray:
         )
     if np.any(values < 0) or not np.all(np.isfinite(values)):
         raise ValueError("norms must be finite and non-negative (an inf means the gradient overflowed)")
-    if not floor > 0:
-        raise ValueError(f"floor must be positive (log scale), got {floor}")
+    checks.positive_number("floor", floor, why=" (log scale)")
     flat = np.maximum(values.reshape(-1, values.shape[-1]), floor)
     typical = np.exp(np.log(flat).mean(axis=0))
     typical[np.isclose(typical, floor, rtol=1e-6, atol=0)] = floor  # all underflowed: exactly the floor
@@ -171,6 +172,10 @@ def plot_gradient_curves(curves: dict, title: str, ax=None):
 def loss_gradient_norms(model, inputs, targets, loss) -> dict[str, float]:
     """Norm of d loss / d w for each trainable weight of `model`, plus the global norm.
 
+    Measured in training mode (`training=True`, as `fit` computes the gradients it clips),
+    once, outside `fit`. Lesson 04's `GradientNormLogger` instead measures the global norm
+    after every update, in inference mode, so that measuring never changes the model.
+
     Returns {"layer/.../weight": norm, ..., "global": norm over all weights}.
 
     This is what the optimizer's clipping options look at: `clipnorm=c` rescales each
@@ -200,8 +205,7 @@ def clip_by_norm(gradient, clipnorm: float) -> np.ndarray:
 
     The rule behind Keras's `clipnorm`: g -> g * min(1, clipnorm / ||g||).
     """
-    if not clipnorm > 0:
-        raise ValueError(f"clipnorm must be a positive number, got {clipnorm!r}")
+    checks.positive_number("clipnorm", clipnorm)
     g = np.asarray(gradient, dtype="float64")
     norm = float(np.sqrt(np.sum(g**2)))
     return g if norm <= clipnorm else g * (clipnorm / norm)
@@ -217,8 +221,7 @@ def plot_bptt_diagram(steps: int = 4, ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    if not isinstance(steps, (int, np.integer)) or not 2 <= steps <= 8:
-        raise ValueError(f"steps must be an int from 2 to 8 (a readable picture), got {steps!r}")
+    checks.whole_number("steps", steps, minimum=2, maximum=8, why=" (a readable picture)")
     ax = ax or plt.subplots(figsize=(2.2 * steps + 1.5, 3.6))[1]
     spacing, forward, backward = 2.2, "#1f77b4", "#d62728"
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core import checks
+
 
 def _check_sizes(n_samples: int, length: int) -> None:
-    if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive int, got {n_samples!r}")
-    if not isinstance(length, (int, np.integer)) or length < 2:
-        raise ValueError(f"length must be an int >= 2 (a first step and a later one), got {length!r}")
+    checks.positive_int("n_samples", n_samples)
+    checks.whole_number("length", length, minimum=2, why=" (a first step and a later one)")
 
 
 def first_symbol_task(n_samples: int, length: int, n_symbols: int = 4, seed: int = 0):
@@ -75,6 +75,5 @@ def adding_accuracy(y_true, y_pred, tolerance: float = 0.1) -> float:
         )
     if truth.size == 0:
         raise ValueError("y_true is empty: nothing to score")
-    if not tolerance > 0:
-        raise ValueError(f"tolerance must be positive, got {tolerance!r}")
+    checks.positive_number("tolerance", tolerance)
     return float(np.mean(np.abs(pred - truth) < tolerance))

@@ -38,22 +38,17 @@ What each column of `compare_models` means (one row per model and seed):
 from __future__ import annotations
 
 import time
-from numbers import Integral
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from ..core.seed import set_seed
+from ..core import checks
 from ..core.callbacks import EpochTimer
 from ..core.machine import describe_machine
 
 # ---------------------------------------------------------------- input checks
-def _check_positive_int(name: str, value, minimum: int = 1, why: str = "") -> None:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}{why}, got {value!r}")
-
-
 def _check_builders(builders) -> None:
     if not isinstance(builders, dict) or not builders:
         raise TypeError(
@@ -83,21 +78,6 @@ def _check_split(what: str, split) -> int:
     if n_x[0] == 0:
         raise ValueError(f"{what} is empty")
     return n_x[0]
-
-
-def _check_seeds(seeds) -> list[int]:
-    if isinstance(seeds, Integral):
-        seeds = [seeds]
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a list of ints, e.g. seeds=[0, 1, 2], got {seeds!r}")
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed, e.g. seeds=[0, 1, 2]")
-    for seed in seeds:
-        _check_positive_int("each seed", seed, minimum=0)
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be distinct (a repeated seed repeats a run), got {seeds}")
-    return seeds
 
 
 def _check_model(name: str, model) -> None:
@@ -179,11 +159,11 @@ def compare_models(
     _check_builders(builders)
     _check_split("train", train)
     n_val = _check_split("val", val)
-    _check_positive_int("epochs", epochs, minimum=2,
+    checks.whole_number("epochs", epochs, minimum=2,
                         why=" (the first epoch also traces the graph and is not timed)")
-    seeds = _check_seeds(seeds)
-    _check_positive_int("batch_size", batch_size)
-    _check_positive_int("latency_repeats", latency_repeats)
+    seeds = checks.seed_list(seeds)
+    checks.whole_number("batch_size", batch_size)
+    checks.whole_number("latency_repeats", latency_repeats)
     if batch_size > n_val:
         raise ValueError(
             f"batch_size={batch_size} is larger than the validation set ({n_val} samples); "
@@ -241,7 +221,7 @@ def benchmark_steps(models: dict, x, y, repeats: int = 20) -> pd.DataFrame:
     for name, model in models.items():
         if not isinstance(model, keras.Model) or not model.compiled:
             raise TypeError(f"models[{name!r}] must be a compiled keras Model")
-    _check_positive_int("repeats", repeats)
+    checks.whole_number("repeats", repeats)
     if np.shape(x)[:1] != np.shape(y)[:1] or not np.shape(x)[:1]:
         raise ValueError(f"x and y must be one batch with the same number of samples, "
                          f"got shapes {np.shape(x)} and {np.shape(y)}")
@@ -395,8 +375,8 @@ def matching_units(make_layer: Callable[[int], object], target_params: int, inpu
     Example: the LSTM as big as a GRU(64) on 8 features:
         matching_units(keras.layers.LSTM, layer_params(keras.layers.GRU, 64, 8), 8)
     """
-    _check_positive_int("target_params", target_params)
-    _check_positive_int("input_dim", input_dim)
+    checks.whole_number("target_params", target_params)
+    checks.whole_number("input_dim", input_dim)
     high = 1  # parameter counts grow with width: double until big enough, then bisect
     while layer_params(make_layer, high, input_dim) < target_params:
         if high >= max_units:

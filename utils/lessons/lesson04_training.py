@@ -18,25 +18,21 @@ import keras
 import numpy as np
 import pandas as pd
 
+from ..core import checks
 from ..core.plotting import history_dict
 from ..core.seed import set_seed
 
 
 # ---------------------------------------------------------------- gradient norms
-def global_gradient_norm(model: keras.Model, x, y) -> float:
-    """The global L2 norm of d(loss)/d(weights) of `model` on (x, y), as a float.
-
-    The loss is the one given to `compile` (plus any regularisation losses), computed
-    in inference mode (`training=False`): dropout off, and batch-normalisation
-    statistics left untouched, so that measuring does not change the model. This is
-    the norm that `global_clipnorm` caps on each training batch (`clipnorm` caps each
-    weight tensor's share of it separately).
-    """
-    return float(_gradient_norm_and_loss(model)(x, y)[0])
-
-
 def _gradient_norm_and_loss(model: keras.Model):
-    """A compiled function (x, y) -> (global gradient norm, loss) for `model`."""
+    """A compiled function (x, y) -> (global gradient norm, loss) for `model`.
+
+    The loss is the one given to `compile` (plus any regularisation losses), computed in
+    inference mode (`training=False`): dropout off and batch-normalisation statistics left
+    untouched, so that measuring does not change the model. This is the norm that
+    `global_clipnorm` caps on each training batch. (Lesson 01's `loss_gradient_norms`
+    measures per weight, in training mode, for one call outside `fit`.)
+    """
     import tensorflow as tf
 
     if not getattr(model, "compiled", False) or getattr(model, "loss", None) is None:
@@ -61,8 +57,8 @@ class GradientNormLogger(keras.callbacks.Callback):
 
     Keras does not hand the gradients of a step to callbacks, so the logger measures
     them itself on the same probe batch after every update (`every="batch"`) or every
-    epoch (`every="epoch"`), with the model in inference mode (see
-    `global_gradient_norm`). A fixed probe makes the values comparable from step to step:
+    epoch (`every="epoch"`), with the model in inference mode (dropout
+    off, normalisation statistics untouched: measuring must not change the model). A fixed probe makes the values comparable from step to step:
     a spike means the weights moved to a steep place of the loss surface. It costs one
     extra forward and backward pass over the probe per measurement.
     """
@@ -190,11 +186,7 @@ def over_seeds(train_once, seeds) -> pd.DataFrame:
     the table has one column per key and is indexed by seed, so
     `runs["best_val_mae"].agg(["mean", "std"])` summarises a variant over seeds.
     """
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("give at least one seed, e.g. seeds=[0, 1, 2]")
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"the seeds repeat ({seeds}); repeated seeds give identical runs")
+    seeds = checks.seed_list(seeds)
     rows = []
     for seed in seeds:
         set_seed(seed)

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..core import checks
+
 PAD_ID, OOV_ID = 0, 1
 OUTPUT_MODES = ("int", "multi_hot", "count", "tf_idf")
 
@@ -76,9 +78,8 @@ def check_binary_labels(labels, what: str = "labels") -> np.ndarray:
 
 
 def _check_fraction_pair(train: float, val: float) -> None:
-    for name, value in (("train", train), ("val", val)):
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 1:
-            raise ValueError(f"{name} must be a fraction between 0 and 1, got {value!r}")
+    checks.fraction("train", train)
+    checks.fraction("val", val)
     if train + val >= 1:
         raise ValueError(
             f"train + val = {train + val:g} leaves nothing for the test split; "
@@ -133,13 +134,12 @@ def build_vectorizer(train_texts, max_tokens: int | None = None, output_mode: st
     texts = check_texts(train_texts, what="train_texts")
     if output_mode not in OUTPUT_MODES:
         raise ValueError(f"output_mode must be one of {OUTPUT_MODES}, got {output_mode!r}")
-    if max_tokens is not None and (not isinstance(max_tokens, (int, np.integer)) or max_tokens < 3):
-        raise ValueError(f"max_tokens must be None or an int >= 3 (padding, [UNK] and a word), got {max_tokens!r}")
+    if max_tokens is not None:
+        checks.whole_number("max_tokens", max_tokens, minimum=3, why=" (padding, [UNK] and a word) or None")
     if sequence_length is not None:
         if output_mode != "int":
             raise ValueError(f"sequence_length only applies to output_mode='int', not {output_mode!r}; leave it None")
-        if not isinstance(sequence_length, (int, np.integer)) or sequence_length < 1:
-            raise ValueError(f"sequence_length must be None or a positive int, got {sequence_length!r}")
+        checks.positive_int("sequence_length", sequence_length, why=" or None")
     vectorizer = keras.layers.TextVectorization(
         max_tokens=max_tokens, output_mode=output_mode, output_sequence_length=sequence_length
     )
@@ -158,8 +158,7 @@ def make_dataset(vectorizer, texts, labels=None, batch_size: int = 64, shuffle: 
     import tensorflow as tf
 
     texts = check_texts(texts)
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    checks.positive_int("batch_size", batch_size)
     if labels is None:
         data = tf.data.Dataset.from_tensor_slices(texts)
     else:

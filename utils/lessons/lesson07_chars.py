@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core import checks
+
 
 def describe_chars(chars) -> str:
     """'a', 'Z', '\\n' -- characters written so that spaces and newlines are visible."""
@@ -104,9 +106,8 @@ def sequence_dataset(ids, seq_length: int, batch_size: int, shuffle: bool = Fals
     import tensorflow as tf
 
     ids = np.asarray(ids)
-    for name, value in (("seq_length", seq_length), ("batch_size", batch_size)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    checks.positive_int("seq_length", seq_length)
+    checks.positive_int("batch_size", batch_size)
     if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
         raise ValueError(f"ids must be a 1-D array of character ids (vocab.encode(text)), got {ids.dtype} {ids.shape}")
     n_chunks = len(ids) // (seq_length + 1)
@@ -239,8 +240,7 @@ def generate(model, prefix: str, n: int, temperature: float = 1.0, *, vocab: Cha
     sampled character is fed back in. `seed` makes the sample repeatable.
     """
     check_temperature(temperature)
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
-        raise ValueError(f"n (the number of characters to generate) must be an int >= 0, got {n!r}")
+    checks.whole_number("n (the number of characters to generate)", n, minimum=0)
     stepper = stepper_for(model)
     logits, states = stepper.read(encode_prefix(vocab, prefix))
     rng = np.random.default_rng(seed)
@@ -255,8 +255,7 @@ def generate(model, prefix: str, n: int, temperature: float = 1.0, *, vocab: Cha
 
 def top_k_next(model, prefix: str, k: int = 3, *, vocab: CharVocabulary) -> list[tuple[str, float]]:
     """The k most likely next characters after `prefix`, with their probabilities."""
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= len(vocab):
-        raise ValueError(f"k must be an int from 1 to {len(vocab)} (the vocabulary size), got {k!r}")
+    checks.whole_number("k", k, minimum=1, maximum=len(vocab), why=" (the vocabulary size)")
     logits, _ = stepper_for(model).read(encode_prefix(vocab, prefix))
     probs = softmax(logits)
     best = np.argsort(-probs, kind="stable")[:k]
@@ -287,9 +286,8 @@ def complete_word(model, prefix: str, *, vocab: CharVocabulary, beam_width: int 
     word can beat the best finished one any more (probabilities only shrink), or at
     `max_length` characters.
     """
-    for name, value in (("beam_width", beam_width), ("max_length", max_length)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    checks.positive_int("beam_width", beam_width)
+    checks.positive_int("max_length", max_length)
     stepper = stepper_for(model)
     logits, states = stepper.read(encode_prefix(vocab, prefix))
     word_ids = np.array([i for i, c in enumerate(vocab.chars) if is_word_char(c)])
