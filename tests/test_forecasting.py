@@ -1,4 +1,4 @@
-"""Unit tests of utils.lessons.lesson05_forecasting (lesson 05's helpers, reused by lessons 02-04)."""
+"""Unit tests of utils.lessons.lesson05_forecasting (lesson 05's helpers, reused by lessons 00 and 02-04)."""
 
 import numpy as np
 import pandas as pd

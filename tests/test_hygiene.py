@@ -1,10 +1,11 @@
-"""Every lesson notebook follows the course conventions (COURSE_GUIDE.md)."""
+"""Every lesson notebook follows the course conventions (CONTRIBUTING.md)."""
 
 import re
 
 import pytest
 
 from utils.tools import notebooks as nbtools
+from utils.tools.exercise_cells import find_exercises, solution_region
 from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 LESSONS = nbtools.lesson_notebooks()
@@ -49,16 +50,20 @@ def test_skeleton(lesson):
     )
 
 
-def test_exercises_have_solutions_and_checks(lesson):
+def test_exercises_have_one_solution_region_then_checks(lesson):
     path, nb = lesson
-    sources = [c.source for c in nb.cells]
-    exercises = [s for s in sources if re.search(r"^### Exercise \d+", s, re.M)]
-    solutions = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and nbtools.BEGIN_SOLUTION in c.source]
+    exercises = find_exercises(nb)  # raises on a malformed exercise section
     assert len(exercises) >= 3, "at least three exercises"
-    assert len(solutions) >= 3, "each exercise has a solution region"
-    for i in solutions:
-        after = "\n".join(sources[i:i + 2])
-        assert "utils.check" in after, f"cell {i}: a solution must be followed by a utils.check* cell"
+    for ex in exercises:
+        solution_region(nb.cells[ex.solution_index].source)  # exactly one region
+        for index in ex.check_indices:
+            assert "utils.check" in nb.cells[index].source, (
+                f"{ex.name}: cell {index} follows the solution, so it must be a check (utils.check*)"
+            )
+    inside = {ex.solution_index for ex in exercises}
+    stray = [i for i, c in enumerate(nb.cells)
+             if c.cell_type == "code" and nbtools.BEGIN_SOLUTION in c.source and i not in inside]
+    assert not stray, f"solution regions outside an exercise's solution cell: cells {stray}"
 
 
 def test_sizes_come_from_the_mode_switch_not_ci(lesson):

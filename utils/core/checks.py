@@ -50,38 +50,14 @@ def fraction(name: str, value, why: str = "") -> float:
     return float(value)
 
 
-def non_empty(name: str, values) -> list:
-    """`values` as a list with at least one element."""
-    if values is None or isinstance(values, (str, bytes)):
-        raise ValueError(f"{name} must be a non-empty list or array, got {values!r}")
-    items = list(values)
-    if not items:
-        raise ValueError(f"{name} is empty; give at least one element")
-    return items
-
-
-def same_length(what: str, first, second) -> int:
-    """The common length of two arrays (e.g. inputs and targets); raise if they differ."""
-    n_first, n_second = len(first), len(second)
-    if n_first != n_second:
+def same_length(first_name: str, first, second_name: str, second) -> int:
+    """The common length of two sequences (texts and labels, inputs and targets)."""
+    if len(first) != len(second):
         raise ValueError(
-            f"{what}: {n_first} and {n_second} items do not match; each input needs exactly "
-            "one target (did you slice one of them differently?)"
+            f"got {len(first)} {first_name} but {len(second)} {second_name}; they must have the "
+            "same length, one for one (was one of them sliced differently?)"
         )
-    return n_first
-
-
-def finite_array(name: str, values, ndim: int | None = None, dtype=float) -> np.ndarray:
-    """`values` as a NumPy array with `ndim` dimensions and no NaN or inf."""
-    array = np.asarray(values, dtype=dtype)
-    if ndim is not None and array.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {array.shape}")
-    if array.size and not np.all(np.isfinite(array)):
-        raise ValueError(
-            f"{name} contains NaN or inf ({int(np.sum(~np.isfinite(array)))} value(s)); "
-            "clean or fill them first"
-        )
-    return array
+    return len(first)
 
 
 def seed_list(seeds) -> list[int]:

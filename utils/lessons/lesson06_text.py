@@ -163,8 +163,7 @@ def make_dataset(vectorizer, texts, labels=None, batch_size: int = 64, shuffle: 
         data = tf.data.Dataset.from_tensor_slices(texts)
     else:
         labels = check_binary_labels(labels)
-        if len(labels) != len(texts):
-            raise ValueError(f"got {len(texts)} texts but {len(labels)} labels; pass one label per text")
+        checks.same_length("texts", texts, "labels", labels)
         data = tf.data.Dataset.from_tensor_slices((texts, labels))
     if shuffle:
         data = data.shuffle(len(texts), seed=seed, reshuffle_each_iteration=True)
@@ -230,8 +229,7 @@ def confusion_matrix(labels, predicted) -> pd.DataFrame:
     """2x2 table of counts: rows are the true class, columns the predicted class."""
     true = check_binary_labels(labels, what="labels")
     pred = check_binary_labels(predicted, what="predicted")
-    if len(true) != len(pred):
-        raise ValueError(f"labels ({len(true)}) and predicted ({len(pred)}) must have the same length")
+    checks.same_length("labels", true, "predicted labels", pred)
     counts = np.zeros((2, 2), dtype="int64")
     np.add.at(counts, (true, pred), 1)
     names = ["negative", "positive"]

@@ -286,10 +286,24 @@ def report_markdown(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def run_environment(mode: str) -> dict:
+    """When, where and with which versions a run happens: the top of report.json."""
+    from ..core.environment import environment_report
+
+    versions = environment_report()
+    return {"mode": mode, "date": time.strftime("%Y-%m-%d"), "machine": versions["machine"],
+            "python": versions["python"], "tensorflow": versions["tensorflow"], "keras": versions["keras"]}
+
+
 def run_notebooks(notebooks: list[Path], mode: str, build_dir: Path = BUILD_DIR,
                   timeout: int = 1800) -> list[dict]:
-    """Execute notebooks one after another; write build/report.json and report.md."""
+    """Execute notebooks one after another; write build/report.json and report.md.
+
+    report.json is {mode, date, machine, python, tensorflow, keras, notebooks: [one
+    result per notebook]}, the input of `python -m utils results --update-from`.
+    """
     results = []
+    report = {**run_environment(mode), "notebooks": results}
     Path(build_dir).mkdir(parents=True, exist_ok=True)
     for path in notebooks:
         print(f"running {path.name} ({mode}) ...", flush=True)
@@ -297,7 +311,7 @@ def run_notebooks(notebooks: list[Path], mode: str, build_dir: Path = BUILD_DIR,
         print(f"  {result['status']} in {result['seconds']:.1f} s", flush=True)
         results.append(result)
         # rewritten after each notebook, so an interrupted run still leaves a report
-        (Path(build_dir) / "report.json").write_text(json.dumps(results, indent=2) + "\n")
+        (Path(build_dir) / "report.json").write_text(json.dumps(report, indent=2) + "\n")
         (Path(build_dir) / "report.md").write_text(report_markdown(results))
     return results
 
