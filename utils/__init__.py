@@ -18,7 +18,7 @@ Lesson map (lesson -> module -> key functions):
 | 01 why gates | `lesson01_gradients` | `gradient_norms_by_lag`, `typical_by_lag`, `loss_gradient_norms`, `clip_by_norm` |
 | 01 (and 03) | `lesson01_sequence_tasks` | `adding_task`, `first_symbol_task`, `adding_accuracy` |
 | 02 GRU from scratch | `lesson02_numpy_gru` | `gru_cell`, `gru_sequence`, `gru_sequence_gradients` |
-| 03 GRU vs LSTM | `lesson03_compare` | `compare_models`, `benchmark_steps`, `summary`, `units_for_params` |
+| 03 GRU vs LSTM | `lesson03_compare` | `compare_models`, `benchmark_steps`, `summary`, `matching_units` |
 | 04 dropout, early stopping | `lesson04_training` | `GradientNormLogger`, `replay_early_stopping`, `over_seeds` |
 | 05 forecasting (and 00, 02-04) | `lesson05_forecasting` | `split_by_time`, `window_arrays`, `power_windows`, `naive_forecast` |
 | 06 sentiment | `lesson06_text` | `build_vectorizer`, `make_dataset`, `predict_sentiment` |
