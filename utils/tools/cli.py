@@ -1,4 +1,4 @@
-"""Command line: python -m utils {run,student,badges,clean} ... (see README.md)."""
+"""Command line: python -m utils {run,results,student,grade,badges,clean} ... (see README.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from . import notebooks as nbtools
+from . import results as results_tool
+from . import grade as grade_tool
 from ..core.mode import MODES
 from ..core.paths import BUILD_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
@@ -55,6 +57,21 @@ def cmd_clean(args) -> int:
     return 0
 
 
+def cmd_results(args) -> int:
+    try:
+        return results_tool.run_command(update_from=args.update_from, check=args.check)
+    except results_tool.ResultsError as error:
+        raise SystemExit(f"python -m utils results: {error}")
+
+
+def cmd_grade(args) -> int:
+    results = grade_tool.grade(args.submissions, args.mode, args.timeout, Path(args.out) / "executed")
+    print()
+    print(grade_tool.write_reports(results, Path(args.out), args.mode))
+    print(f"Grades in {nbtools.relative(Path(args.out))}/grades.csv and grades.md")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m utils", description="GRU course tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +95,26 @@ def main(argv: list[str] | None = None) -> int:
     clean = sub.add_parser("clean", help="strip outputs and editor metadata before committing")
     clean.add_argument("notebooks", nargs="*", help="default: every lesson")
     clean.set_defaults(func=cmd_clean)
+
+    results = sub.add_parser("results", help="regenerate the expected results from results/full_mode.json",
+                             description=results_tool.__doc__,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    given = results.add_mutually_exclusive_group()
+    given.add_argument("--update-from", metavar="REPORT",
+                       help="store this full-mode report (build/report.json) first, then regenerate")
+    given.add_argument("--check", action="store_true",
+                       help="change nothing; exit 1 listing every file that differs from the stored run")
+    results.set_defaults(func=cmd_results)
+
+    grade = sub.add_parser("grade", help="run students' notebooks and tabulate their exercises",
+                           description=grade_tool.__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                       help="a notebook, or a folder searched for *.ipynb. " + grade_tool.NAME_RULE)
+    grade.add_argument("--out", default=str(BUILD_DIR / "grades"), help="where grades.csv and grades.md go")
+    grade.add_argument("--mode", choices=MODES, default="fast", help="default: fast")
+    grade.add_argument("--timeout", type=float, default=600, help="seconds allowed per notebook (default 600)")
+    grade.set_defaults(func=cmd_grade)
 
     args = parser.parse_args(argv)
     return args.func(args)
