@@ -12,24 +12,62 @@ peak_hour = int(power[TARGET].groupby(power.index.hour).mean().max())
         "the hour of the single largest reading": """
 peak_hour = int(power[TARGET].idxmax().hour)
 """,
+        "the quietest hour (idxmin)": """
+hourly_profile = power[TARGET].groupby(power.index.hour).mean()
+peak_hour = int(hourly_profile.idxmin())
+""",
     },
     2: {
         "the last hour of the window (persistence again)": """
-same_hour_yesterday = x_val[:, -1, power.columns.get_loc(TARGET)]
-yesterday_mae = kw(np.mean(np.abs(same_hour_yesterday - y_val[:, 0])))
+same_hour_yesterday = data.x_val[:, -1, data.target_column]
+yesterday_mae = np.mean(np.abs(same_hour_yesterday - data.y_val[:, 0])) * data.kw_per_unit
 """,
         "left in standardised units": """
-same_hour_yesterday = x_val[:, 0, power.columns.get_loc(TARGET)]
-yesterday_mae = np.mean(np.abs(same_hour_yesterday - y_val[:, 0]))
+same_hour_yesterday = data.x_val[:, 0, data.target_column]
+yesterday_mae = np.mean(np.abs(same_hour_yesterday - data.y_val[:, 0]))
 """,
         "the wrong column": """
-same_hour_yesterday = x_val[:, 0, 1]
-yesterday_mae = kw(np.mean(np.abs(same_hour_yesterday - y_val[:, 0])))
+same_hour_yesterday = data.x_val[:, 0, 1]
+yesterday_mae = np.mean(np.abs(same_hour_yesterday - data.y_val[:, 0])) * data.kw_per_unit
+""",
+        "23 hours back (the second step of the window)": """
+same_hour_yesterday = data.x_val[:, 1, data.target_column]
+yesterday_mae = np.mean(np.abs(same_hour_yesterday - data.y_val[:, 0])) * data.kw_per_unit
+""",
+        "the signed mean error (no absolute value)": """
+same_hour_yesterday = data.x_val[:, 0, data.target_column]
+yesterday_mae = abs(np.mean(same_hour_yesterday - data.y_val[:, 0])) * data.kw_per_unit
+""",
+        "the error converted like a value (the mean added back)": """
+same_hour_yesterday = data.x_val[:, 0, data.target_column]
+yesterday_mae = float(data.to_original_units(np.mean(np.abs(same_hour_yesterday - data.y_val[:, 0]))))
+""",
+        "the training windows instead of the validation windows": """
+same_hour_yesterday = data.x_train[:, 0, data.target_column]
+yesterday_mae = np.mean(np.abs(same_hour_yesterday - data.y_train[:, 0])) * data.kw_per_unit
 """,
     },
     3: {
-        "the two sizes swapped": "BATCH_SIZE = utils.by_mode(full=256, fast=64)",
-        "a constant": "BATCH_SIZE = 64",
-        "the fast size everywhere": "BATCH_SIZE = 256",
+        "the LSTM formula (four parts instead of three)": """
+return 4 * (features * units + units * units + units)
+""",
+        "one bias row (reset_after=False)": """
+return 3 * (features * units + units * units + units)
+""",
+        "the input size forgotten": """
+return 3 * (units * units + 2 * units)
+""",
+        "the recurrent weights forgotten": """
+return 3 * (features * units + 2 * units)
+""",
+        "the SimpleRNN formula (one part)": """
+return features * units + units * units + units
+""",
+        "the number copied from model.summary()": """
+return 1200
+""",
+        "two bias rows, but not one per part": """
+return 3 * (features * units + units * units) + 2 * units
+""",
     },
 }

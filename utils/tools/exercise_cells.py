@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass
 
 from .notebooks import BEGIN_SOLUTION, END_SOLUTION
@@ -92,6 +93,6 @@ def assigned_names(code: str) -> set[str]:
 
 
 def solution_code(source: str) -> str:
-    """The code inside the solution region (markers excluded)."""
+    """The code inside the solution region (markers excluded), dedented."""
     first, last = solution_region(source)
-    return "\n".join(source.splitlines()[first + 1:last])
+    return textwrap.dedent("\n".join(source.splitlines()[first + 1:last]))
