@@ -1,6 +1,7 @@
 """CI must install the requirements and then run exactly the README's test command."""
 
 import re
+import shlex
 
 from utils.core.paths import REPO_ROOT
 
@@ -22,10 +23,25 @@ def test_ci_installs_requirements_then_runs_the_readme_test_command():
     assert install < run
 
 
-def test_setup_command_installs_and_opens_the_start_notebook():
+def test_ci_installs_the_browser_before_the_tests():
+    ci = (REPO_ROOT / ".ci" / "run").read_text().splitlines()
+    install = next(i for i, line in enumerate(ci) if "apt-get install" in line and "chromium chromium-driver" in line)
+    assert install < ci.index(readme_command("**Run the tests**"))
+
+
+def test_setup_command_installs_and_opens_the_start_notebook_in_the_course_folder():
     command = readme_command("**Set up and open the course**")
     assert "pip install -r requirements.txt" in command
-    assert command.endswith("jupyter lab notebooks/00_start_here.ipynb")
+    lab = shlex.split(command[command.rindex("&& ") + 3:])
+    assert lab[:2] == ["jupyter", "lab"] and lab[-1] == "notebooks/00_start_here.ipynb"
+    assert "--ServerApp.root_dir=." in lab, "JupyterLab must serve the course folder, not notebooks/"
+
+
+def test_browser_smoke_test_opens_the_course_with_the_readme_command():
+    from test_browser_smoke import jupyter_lab_args  # here: that module imports this one
+
+    command = readme_command("**Set up and open the course**")
+    assert command.endswith("&& " + shlex.join(jupyter_lab_args()))
 
 
 def test_requirements_pin_keras_3_and_no_legacy_keras():
