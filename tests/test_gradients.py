@@ -7,12 +7,13 @@ import pytest
 
 import utils
 from utils.lessons.lesson01_gradients import (
-    FLOAT32_SMALLEST,
+    FLOAT32_SMALLEST_NORMAL,
     clip_by_norm,
     gradient_norms_by_lag,
     loss_gradient_norms,
     plot_bptt_diagram,
     plot_gradient_curves,
+    smallest_float32_kept,
     typical_by_lag,
 )
 
@@ -105,11 +106,23 @@ def test_a_layer_that_does_not_return_units_is_refused():
         gradient_norms_by_lag(keras.layers.Reshape((12, 3, 1)), sequences())
 
 
+def test_tensorflow_flushes_subnormals_so_the_floor_is_the_smallest_normal_float32():
+    assert FLOAT32_SMALLEST_NORMAL == float(np.finfo(np.float32).tiny)  # 2**-126, about 1.2e-38
+    assert smallest_float32_kept() == FLOAT32_SMALLEST_NORMAL  # measured in TensorFlow on this machine
+    assert np.float32(FLOAT32_SMALLEST_NORMAL) / np.float32(2) > 0  # NumPy keeps the subnormal below it
+
+
+def test_measured_norms_are_zero_or_at_least_the_floor():
+    norms = gradient_norms_by_lag(linear_rnn(units=4, gain=0.01), sequences(batch=2, time=40))
+    assert np.any(norms == 0), "a gain-0.01 linear RNN underflows within 40 steps"
+    assert np.all((norms == 0) | (norms >= FLOAT32_SMALLEST_NORMAL)), "no norm between 0 and the floor"
+
+
 def test_typical_by_lag_is_a_geometric_mean_with_a_floor():
     norms = np.array([[1.0, 1e-4, 0.0], [100.0, 1e-2, 0.0]])
     typical = typical_by_lag(norms)
-    np.testing.assert_allclose(typical, [10.0, 1e-3, FLOAT32_SMALLEST])
-    assert typical[2] == FLOAT32_SMALLEST  # all underflowed: exactly the floor, easy to test for
+    np.testing.assert_allclose(typical, [10.0, 1e-3, FLOAT32_SMALLEST_NORMAL])
+    assert typical[2] == FLOAT32_SMALLEST_NORMAL  # all underflowed: exactly the floor, easy to test for
     stacked = np.stack([norms, norms])  # (seeds, sequences, lags)
     np.testing.assert_allclose(typical_by_lag(stacked), typical_by_lag(norms))
 

@@ -2,6 +2,78 @@
 
 WRONG_ANSWERS = {
     1: {
+        "tanh forgotten": """
+return x_t @ kernel + h_prev @ recurrent_kernel + bias
+""",
+        "U transposed (the column-vector formula with Keras's row-vector weights)": """
+return np.tanh(x_t @ kernel + h_prev @ recurrent_kernel.T + bias)
+""",
+        "the bias added twice": """
+return np.tanh(x_t @ kernel + bias + h_prev @ recurrent_kernel + bias)
+""",
+        "the previous state left out": """
+return np.tanh(x_t @ kernel + bias)
+""",
+        "sigmoid instead of tanh": """
+return 1 / (1 + np.exp(-(x_t @ kernel + h_prev @ recurrent_kernel + bias)))
+""",
+        "tanh around the input part only": """
+return np.tanh(x_t @ kernel + bias) + h_prev @ recurrent_kernel
+""",
+    },
+    2: {
+        "the state not carried (every step starts from h_0 = 0)": """
+h = np.zeros((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
+states = []
+for t in range(x.shape[1]):
+    states.append(rnn_step(x[:, t], h, kernel, recurrent_kernel, bias))
+return np.stack(states, axis=1)
+""",
+        "each state stored before the step (h_0 .. h_(T-1))": """
+h = np.zeros((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
+states = []
+for t in range(x.shape[1]):
+    states.append(h)
+    h = rnn_step(x[:, t], h, kernel, recurrent_kernel, bias)
+return np.stack(states, axis=1)
+""",
+        "only the last state returned": """
+h = np.zeros((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
+for t in range(x.shape[1]):
+    h = rnn_step(x[:, t], h, kernel, recurrent_kernel, bias)
+return h
+""",
+        "the first state repeated at every step": """
+h = np.zeros((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
+first = rnn_step(x[:, 0], h, kernel, recurrent_kernel, bias)
+return np.stack([first] * x.shape[1], axis=1)
+""",
+        "stacked along the wrong axis (time, batch, units)": """
+h = np.zeros((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
+states = []
+for t in range(x.shape[1]):
+    h = rnn_step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.stack(states)
+""",
+        "started from h_0 = 1 instead of 0": """
+h = np.ones((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
+states = []
+for t in range(x.shape[1]):
+    h = rnn_step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.stack(states, axis=1)
+""",
+        "the sequence read backwards": """
+h = np.zeros((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
+states = []
+for t in reversed(range(x.shape[1])):
+    h = rnn_step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.stack(states, axis=1)
+""",
+    },
+    3: {
         "U not transposed (the column-vector formula with Keras's row-vector weights)": """
 states = simple_rnn_numpy(x[None], kernel, recurrent_kernel, bias)[0]
 slopes = 1 - states ** 2
@@ -68,7 +140,39 @@ for t in range(last - k + 1, last + 1):
 return jacobian
 """,
     },
-    2: {
+    4: {
+        "the course's own clip_by_norm": """
+return gradients.clip_by_norm(gradient, clipnorm)
+""",
+        "always rescaled to clipnorm, small gradients too": """
+norm = np.sqrt(np.sum(gradient ** 2))
+return gradient * (clipnorm / norm)
+""",
+        "each entry clipped to [-clipnorm, clipnorm] (clipvalue, not clipnorm)": """
+return np.clip(gradient, -clipnorm, clipnorm)
+""",
+        "the matrix 2-norm (largest singular value) instead of the L2 norm of all entries": """
+norm = np.linalg.norm(gradient, 2)
+return gradient if norm <= clipnorm else gradient * (clipnorm / norm)
+""",
+        "the square root forgotten": """
+norm = np.sum(gradient ** 2)
+return gradient if norm <= clipnorm else gradient * (clipnorm / norm)
+""",
+        "rescaled to norm 1 instead of clipnorm": """
+norm = np.sqrt(np.sum(gradient ** 2))
+return gradient if norm <= clipnorm else gradient / norm
+""",
+        "the L1 norm": """
+norm = np.sum(np.abs(gradient))
+return gradient if norm <= clipnorm else gradient * (clipnorm / norm)
+""",
+        "each row clipped separately": """
+norms = np.linalg.norm(gradient, axis=-1, keepdims=True)
+return np.where(norms <= clipnorm, gradient, gradient * clipnorm / norms)
+""",
+    },
+    5: {
         "z from losing 90% evenly over 100 steps (1 - 0.9 / 100)": """
 z_needed = 1 - 0.9 / 100
 bias_needed = np.log(z_needed / (1 - z_needed))
@@ -105,39 +209,7 @@ bias_needed = np.log(z_needed / (1 - z_needed))
 measured_ratio = 0.1
 """,
     },
-    3: {
-        "the course's own clip_by_norm": """
-return gradients.clip_by_norm(gradient, clipnorm)
-""",
-        "always rescaled to clipnorm, small gradients too": """
-norm = np.sqrt(np.sum(gradient ** 2))
-return gradient * (clipnorm / norm)
-""",
-        "each entry clipped to [-clipnorm, clipnorm] (clipvalue, not clipnorm)": """
-return np.clip(gradient, -clipnorm, clipnorm)
-""",
-        "the matrix 2-norm (largest singular value) instead of the L2 norm of all entries": """
-norm = np.linalg.norm(gradient, 2)
-return gradient if norm <= clipnorm else gradient * (clipnorm / norm)
-""",
-        "the square root forgotten": """
-norm = np.sum(gradient ** 2)
-return gradient if norm <= clipnorm else gradient * (clipnorm / norm)
-""",
-        "rescaled to norm 1 instead of clipnorm": """
-norm = np.sqrt(np.sum(gradient ** 2))
-return gradient if norm <= clipnorm else gradient / norm
-""",
-        "the L1 norm": """
-norm = np.sum(np.abs(gradient))
-return gradient if norm <= clipnorm else gradient * (clipnorm / norm)
-""",
-        "each row clipped separately": """
-norms = np.linalg.norm(gradient, axis=-1, keepdims=True)
-return np.where(norms <= clipnorm, gradient, gradient * clipnorm / norms)
-""",
-    },
-    4: {
+    6: {
         "the by-hand value copied into the measurement": """
 chance_at_005 = 1 - 0.95 ** 2
 measured_at_005 = chance_at_005

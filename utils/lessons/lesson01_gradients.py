@@ -12,7 +12,8 @@ exponentially training blows up (exploding gradients) and needs clipping.
 `plot_gradient_curves` draws such curves on a log scale. `loss_gradient_norms` gives
 the per-weight gradient norms that Keras's `clipnorm` acts on, and `clip_by_norm` is
 that clipping rule in NumPy. `plot_bptt_diagram` draws the unrolled recurrence with the
-forward and backward paths.
+forward and backward paths. `smallest_float32_kept` measures where a float32 gradient
+becomes exactly 0 in TensorFlow (FLOAT32_SMALLEST_NORMAL on a CPU).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ import numpy as np
 
 from ..core import checks
 
-# The smallest positive float32: a gradient below it is stored as exactly 0 (underflow).
-FLOAT32_SMALLEST = float(np.finfo(np.float32).smallest_subnormal)
+# The smallest positive normal float32, 2**-126 = np.finfo(np.float32).tiny (about 1.2e-38).
+# IEEE float32 goes further down with subnormal numbers (to 1.4e-45, and NumPy keeps them),
+# but TensorFlow on a CPU flushes subnormals to zero (measured by `smallest_float32_kept`,
+# asserted in tests/test_gradients.py). So a gradient below this value is exactly 0: underflow.
+FLOAT32_SMALLEST_NORMAL = float(np.finfo(np.float32).tiny)
 # From this many steps on, the backward pass runs as one traced graph instead of eagerly.
 GRAPH_FROM_LENGTH = 200
 
@@ -114,7 +118,7 @@ def gradient_norms_by_lag(layer, inputs) -> np.ndarray:
     return norms[:, ::-1].copy()  # column k = k steps before the last input
 
 
-def typical_by_lag(norms, floor: float = FLOAT32_SMALLEST) -> np.ndarray:
+def typical_by_lag(norms, floor: float = FLOAT32_SMALLEST_NORMAL) -> np.ndarray:
     """Geometric mean over sequences (axis 0) of `gradient_norms_by_lag` results.
 
     Norms span many orders of magnitude, so the geometric mean is the typical value.
@@ -142,7 +146,8 @@ def plot_gradient_curves(curves: dict, title: str, ax=None):
 
     `curves` maps a label to an array of shape (lags,), or (seeds, lags) for one curve
     per seed: then each seed is a thin line and the typical value (geometric mean) a
-    thick one. Zeros (float32 underflow) are drawn on a dotted line at the smallest float32.
+    thick one. Zeros (float32 underflow) are drawn on a dotted line at FLOAT32_SMALLEST_NORMAL,
+    the smallest value a TensorFlow gradient keeps on a CPU.
     """
     import matplotlib.pyplot as plt
 
@@ -156,17 +161,37 @@ def plot_gradient_curves(curves: dict, title: str, ax=None):
             raise ValueError(f"curve {label!r} must have shape (lags,) or (seeds, lags), got {per_seed.shape}")
         if len(per_seed) > 1:
             for seed_curve in per_seed:
-                ax.plot(np.maximum(seed_curve, FLOAT32_SMALLEST), color=color, lw=0.7, alpha=0.4)
+                ax.plot(np.maximum(seed_curve, FLOAT32_SMALLEST_NORMAL), color=color, lw=0.7,
+                        alpha=0.4)
         ax.plot(typical_by_lag(per_seed), color=color, lw=2.2, label=label)
-        underflow = underflow or bool(np.any(per_seed <= FLOAT32_SMALLEST))
+        underflow = underflow or bool(np.any(per_seed <= FLOAT32_SMALLEST_NORMAL))
     if underflow:
-        ax.axhline(FLOAT32_SMALLEST, color="0.4", ls=":", lw=1)
-        ax.text(ax.get_xlim()[1], FLOAT32_SMALLEST * 30, "exactly 0 in float32 (underflow)",
+        ax.axhline(FLOAT32_SMALLEST_NORMAL, color="0.4", ls=":", lw=1)
+        ax.text(ax.get_xlim()[1], FLOAT32_SMALLEST_NORMAL * 30,
+                f"exactly 0 in float32 (underflow below {FLOAT32_SMALLEST_NORMAL:.1e})",
                 fontsize=8, color="0.3", ha="right")
     ax.set(yscale="log", xlabel="k (steps between the input and the last output)",
            ylabel=r"$\|\partial h_T / \partial x_{T-k}\|$", title=title)
     ax.legend()
     return ax
+
+
+def smallest_float32_kept() -> float:
+    """The smallest positive float32 that TensorFlow's arithmetic keeps, measured.
+
+    Halves a float32 tensor with TensorFlow ops until the result is 0 and returns the
+    last non-zero value. NumPy would go down to the smallest subnormal, 1.4e-45; TensorFlow
+    on a CPU flushes subnormal results to zero, so there it returns
+    FLOAT32_SMALLEST_NORMAL (1.2e-38): where measured gradient norms become exactly 0.
+    """
+    import tensorflow as tf
+
+    value = tf.constant(1.0, dtype=tf.float32)
+    while True:
+        half = tf.multiply(value, 0.5)
+        if float(half) == 0.0:
+            return float(value)
+        value = half
 
 
 def loss_gradient_norms(model, inputs, targets, loss) -> dict[str, float]:
