@@ -37,7 +37,16 @@ def test_check_passes_and_fails_with_hint(capsys):
 
 def test_check_close():
     check_close([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]), "the vector")
-    with pytest.raises(ExerciseCheckFailed, match="largest difference 0.5"):
+    with pytest.raises(ExerciseCheckFailed, match="far from"):
         check_close([1.0, 2.5], [1.0, 2.0], "the vector")
     with pytest.raises(ExerciseCheckFailed, match=r"shape \(3,\), expected \(2,\)"):
         check_close([1.0, 2.0, 3.0], [1.0, 2.0], "the vector")
+
+
+def test_check_close_never_shows_the_expected_value():
+    expected = np.array([0.64883, 1.23456])
+    for actual, words in [([0.1, 0.2], "far from"), ([0.66, 1.25], "within 10% of"),
+                          ([0.6499, 1.2349], "within 1% of"), ([np.nan, 1.0], "NaN or inf")]:
+        with pytest.raises(ExerciseCheckFailed, match=words) as failure:
+            check_close(actual, expected, "the MAE", rtol=1e-5)
+        assert "0.648" not in str(failure.value) and "1.23" not in str(failure.value)

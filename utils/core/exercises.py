@@ -18,19 +18,30 @@ def check(condition: bool, message: str) -> None:
     print("Check passed.")
 
 
+def how_far_off(actual: np.ndarray, expected: np.ndarray) -> str:
+    """'far from' / 'within 10% of' / 'within 1% of': a hint that does not give the answer away."""
+    scale = max(float(np.max(np.abs(expected))), 1e-12)
+    relative = float(np.max(np.abs(actual - expected))) / scale
+    if relative > 0.1:
+        return "far from (more than 10% off)"
+    return "within 10% of, but not yet close enough to," if relative > 0.01 else "within 1% of, but not yet close enough to,"
+
+
 def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1e-6) -> None:
-    """Check that `actual` matches `expected` (numbers or arrays) within tolerance."""
+    """Check that `actual` matches `expected` (numbers or arrays) within tolerance.
+
+    The message says how far off the answer is, never the expected value itself (a learner
+    could copy it).
+    """
     actual_arr, expected_arr = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if actual_arr.shape != expected_arr.shape:
         raise ExerciseCheckFailed(
             f"Not yet: {what} has shape {actual_arr.shape}, expected {expected_arr.shape}."
         )
+    if not np.all(np.isfinite(actual_arr)):
+        raise ExerciseCheckFailed(f"Not yet: {what} contains NaN or inf.")
     if not np.allclose(actual_arr, expected_arr, rtol=rtol, atol=atol):
-        worst = float(np.max(np.abs(actual_arr - expected_arr)))
-        raise ExerciseCheckFailed(
-            f"Not yet: {what} differs from the expected value (largest difference {worst:.3g}; "
-            f"expected {np.array2string(expected_arr, threshold=6, precision=4)})."
-        )
+        raise ExerciseCheckFailed(f"Not yet: {what} is {how_far_off(actual_arr, expected_arr)} the expected value.")
     print(f"Check passed: {what} is right.")
 
 
