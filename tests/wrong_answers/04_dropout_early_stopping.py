@@ -1,0 +1,186 @@
+"""Plausible wrong answers to lesson 04's exercises (run by tests/test_exercise_checks.py)."""
+
+WRONG_ANSWERS = {
+    1: {
+        "the lesson's PATIENCE for every set of curves": """
+replays = [training.replay_early_stopping({"val_loss": curve}, patience=PATIENCE) for curve in curves]
+return PATIENCE, sum(len(curve) - replay.epochs_run for replay, curve in zip(replays, curves))
+""",
+        "patience counted from 1": """
+patience = 1
+while True:
+    replays = [training.replay_early_stopping({"val_loss": curve}, patience=patience) for curve in curves]
+    if all(replay.best_value == min(curve) for replay, curve in zip(replays, curves)):
+        return patience, sum(len(curve) - replay.epochs_run for replay, curve in zip(replays, curves))
+    patience += 1
+""",
+        "good enough for any one curve instead of every curve": """
+patience = 0
+while True:
+    replays = [training.replay_early_stopping({"val_loss": curve}, patience=patience) for curve in curves]
+    if any(replay.best_value == min(curve) for replay, curve in zip(replays, curves)):
+        return patience, sum(len(curve) - replay.epochs_run for replay, curve in zip(replays, curves))
+    patience += 1
+""",
+        "epochs saved counted from the best epoch": """
+patience = 0
+while True:
+    replays = [training.replay_early_stopping({"val_loss": curve}, patience=patience) for curve in curves]
+    if all(replay.best_value == min(curve) for replay, curve in zip(replays, curves)):
+        return patience, sum(len(curve) - replay.best_epoch for replay, curve in zip(replays, curves))
+    patience += 1
+""",
+        "epochs saved against EPOCHS instead of each curve's length": """
+patience = 0
+while True:
+    replays = [training.replay_early_stopping({"val_loss": curve}, patience=patience) for curve in curves]
+    if all(replay.best_value == min(curve) for replay, curve in zip(replays, curves)):
+        return patience, sum(EPOCHS - replay.epochs_run for replay in replays)
+    patience += 1
+""",
+        "every run assumed to stop patience epochs after its best": """
+patience = 0
+while True:
+    replays = [training.replay_early_stopping({"val_loss": curve}, patience=patience) for curve in curves]
+    if all(replay.best_value == min(curve) for replay, curve in zip(replays, curves)):
+        return patience, sum(len(curve) - (replay.best_epoch + patience) for replay, curve in zip(replays, curves))
+    patience += 1
+""",
+    },
+    2: {
+        "timed the plain model twice": """
+first_times, second_times = [], []
+for _ in range(repeats):
+    for model, times in ((first, first_times), (first, second_times)):
+        with utils.Timer() as timer:
+            model.predict_on_batch(x)
+        times.append(timer.seconds)
+return first_times, second_times
+""",
+        "all predictions of the first model, then all of the second": """
+first_times, second_times = [], []
+for _ in range(repeats):
+    with utils.Timer() as timer:
+        first.predict_on_batch(x)
+    first_times.append(timer.seconds)
+for _ in range(repeats):
+    with utils.Timer() as timer:
+        second.predict_on_batch(x)
+    second_times.append(timer.seconds)
+return first_times, second_times
+""",
+        "one timer started before the loop (cumulative times)": """
+import time
+
+first_times, second_times = [], []
+start = time.perf_counter()
+for _ in range(repeats):
+    first.predict_on_batch(x)
+    first_times.append(time.perf_counter() - start)
+    second.predict_on_batch(x)
+    second_times.append(time.perf_counter() - start)
+return first_times, second_times
+""",
+        "one timer around both predictions of a turn": """
+first_times, second_times = [], []
+for _ in range(repeats):
+    with utils.Timer() as timer:
+        first.predict_on_batch(x)
+        second.predict_on_batch(x)
+    first_times.append(timer.seconds)
+    second_times.append(timer.seconds)
+return first_times, second_times
+""",
+        "the two lists returned in the wrong order": """
+first_times, second_times = [], []
+for _ in range(repeats):
+    for model, times in ((first, first_times), (second, second_times)):
+        with utils.Timer() as timer:
+            model.predict_on_batch(x)
+        times.append(timer.seconds)
+return second_times, first_times
+""",
+        "one turn too few": """
+first_times, second_times = [], []
+for _ in range(1, repeats):
+    for model, times in ((first, first_times), (second, second_times)):
+        with utils.Timer() as timer:
+            model.predict_on_batch(x)
+        times.append(timer.seconds)
+return first_times, second_times
+""",
+    },
+    3: {
+        "ties count as improvements": """
+best, best_epoch, waited = float("inf"), 1, 0
+for epoch, value in enumerate(values, start=1):
+    if value <= best:
+        best, best_epoch, waited = value, epoch, 0
+        continue
+    waited += 1
+    if waited >= patience and epoch > 1:
+        return epoch, best_epoch
+return len(values), best_epoch
+""",
+        "stops one epoch late (counter must exceed patience)": """
+best, best_epoch, waited = float("inf"), 1, 0
+for epoch, value in enumerate(values, start=1):
+    if value < best:
+        best, best_epoch, waited = value, epoch, 0
+        continue
+    waited += 1
+    if waited > patience and epoch > 1:
+        return epoch, best_epoch
+return len(values), best_epoch
+""",
+        "the counter is not reset by an improvement": """
+best, best_epoch, waited = float("inf"), 1, 0
+for epoch, value in enumerate(values, start=1):
+    if value < best:
+        best, best_epoch = value, epoch
+        continue
+    waited += 1
+    if waited >= patience and epoch > 1:
+        return epoch, best_epoch
+return len(values), best_epoch
+""",
+        "epochs counted from 0": """
+best, best_epoch, waited = float("inf"), 0, 0
+for epoch, value in enumerate(values):
+    if value < best:
+        best, best_epoch, waited = value, epoch, 0
+        continue
+    waited += 1
+    if waited >= patience and epoch > 0:
+        return epoch, best_epoch
+return len(values) - 1, best_epoch
+""",
+        "compared with the previous epoch instead of the best so far": """
+previous, best_epoch, waited = float("inf"), 1, 0
+for epoch, value in enumerate(values, start=1):
+    if value < previous:
+        best_epoch, waited = epoch, 0
+    else:
+        waited += 1
+        if waited >= patience and epoch > 1:
+            return epoch, best_epoch
+    previous = value
+return len(values), best_epoch
+""",
+        "the last epoch handed back, as without restore_best_weights": """
+best, waited = float("inf"), 0
+for epoch, value in enumerate(values, start=1):
+    if value < best:
+        best, waited = value, 0
+        continue
+    waited += 1
+    if waited >= patience and epoch > 1:
+        return epoch, epoch
+return len(values), len(values)
+""",
+        "the course's replay of EarlyStopping instead of the rule": """
+replay = training.replay_early_stopping({"val_loss": list(values)}, patience=patience)
+return replay.epochs_run, replay.best_epoch
+""",
+    },
+}
