@@ -50,3 +50,52 @@ def test_check_close_never_shows_the_expected_value():
         with pytest.raises(ExerciseCheckFailed, match=words) as failure:
             check_close(actual, expected, "the MAE", rtol=1e-5)
         assert "0.648" not in str(failure.value) and "1.23" not in str(failure.value)
+
+
+# Module-level, like a notebook's top-level names: the cheats see the course code as globals.
+import utils  # noqa: E402
+from utils.lessons import lesson01_gradients as gradients  # noqa: E402
+from utils.lessons.lesson01_gradients import clip_by_norm  # noqa: E402
+
+
+def via_module(g, c):
+    return gradients.clip_by_norm(g, c)
+
+
+def via_name(g, c):
+    return clip_by_norm(g, c)
+
+
+def via_package(g, c):
+    return utils.lessons.lesson01_gradients.clip_by_norm(g, c)
+
+
+def via_import(g, c):
+    from utils.lessons.lesson01_gradients import clip_by_norm as mine
+    return mine(g, c)
+
+
+def via_lambda(g, c):
+    return (lambda: clip_by_norm(g, c))()
+
+
+@pytest.mark.parametrize("cheat", [clip_by_norm, via_module, via_name, via_package, via_import, via_lambda])
+def test_written_by_hand_catches_every_way_to_call_the_course_code(cheat):
+    with pytest.raises(ExerciseCheckFailed):
+        utils.check_written_by_hand(cheat, "clip")
+
+
+def test_written_by_hand_accepts_own_code_that_reads_course_data():
+    import pandas as pd
+
+    from utils import check_written_by_hand
+    from utils.lessons.lesson07_chars import CharVocabulary
+
+    frame = pd.DataFrame({"text": ["a b"]})
+    vocab = CharVocabulary.from_text("abc")
+
+    def own(g, c):
+        norm = np.sqrt(np.sum(np.square(g)))
+        return g * min(1.0, c / norm), frame.text, len(vocab)
+
+    check_written_by_hand(own, "clip")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dis
 import inspect
 
 import numpy as np
@@ -48,19 +49,34 @@ def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1
 def course_code_used_by(function) -> list[str]:
     """Names of the course's lesson code (`utils.lessons...`) that `function` calls or refers to.
 
-    Looks at the names in the function's code (nested functions and lambdas included)
-    and resolves each in the function's globals.
+    Reads the global names, attribute names after `utils` and imports in the function's
+    code (nested functions and lambdas included) and resolves the globals in the
+    function's globals. Instances of course classes (a vocabulary, say) are data, not code,
+    and do not count.
     """
-    names, codes = set(), [function.__code__]
+    globals_used, attributes, imports, codes = set(), set(), set(), [function.__code__]
     while codes:
         code = codes.pop()
-        names.update(code.co_names)
-        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
-    found = []
-    for name in sorted(names):
+        for instruction in dis.get_instructions(code):
+            if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+                globals_used.add(instruction.argval)
+            elif instruction.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                attributes.add(instruction.argval)
+            elif instruction.opname == "IMPORT_NAME":
+                imports.add(instruction.argval)
+        codes.extend(const for const in code.co_consts if hasattr(const, "co_code"))
+    found = [name for name in sorted(imports) if name.startswith("utils.lessons") or name == "utils"]
+    for name in sorted(globals_used):
         value = function.__globals__.get(name)
-        origin = getattr(value, "__name__", "") if inspect.ismodule(value) else getattr(value, "__module__", "")
-        if name == "lessons" or (origin or "").startswith("utils.lessons"):
+        if inspect.ismodule(value):
+            origin = value.__name__
+            if origin == "utils" and "lessons" in attributes:
+                origin = "utils.lessons"
+        elif inspect.isfunction(value) or inspect.isclass(value):
+            origin = value.__module__ or ""
+        else:
+            continue
+        if origin.startswith("utils.lessons"):
             found.append(name)
     return found
 
