@@ -9,9 +9,12 @@ from utils.lessons.lesson05_forecasting import (
     add_time_features,
     check_frame,
     fit_standardizer,
+    future_inputs,
     improvement_table,
     mae_by_horizon,
     naive_forecast,
+    recursive_forecast,
+    sequence_targets,
     split_by_time,
     standardize,
     unstandardize,
@@ -279,3 +282,97 @@ def test_standardized_windows_is_the_pipeline_of_lesson_05():
     assert data.target_column == 1
     assert data.kw_per_unit == pytest.approx(train_df["power"].std())
     np.testing.assert_allclose(data.to_original_units(data.y_val[:, 0]), val_df["power"].to_numpy()[5:-1], rtol=1e-5)
+
+
+# ---------------------------------------------------------------- multi-step strategies
+class NextValuePlusOne:
+    """A stand-in one-step model: forecasts the last value of feature 0, plus one."""
+
+    def predict(self, x, batch_size=None, verbose=0):
+        return x[:, -1, :1] + 1
+
+
+@pytest.mark.parametrize("window, horizon", [(4, 1), (5, 3), (3, 7)])
+def test_future_inputs_are_the_rows_of_the_forecast_steps(window, horizon):
+    df = ramp_frame(30)
+    future = future_inputs(df, window, horizon, ["step", "other"])
+    _, y = window_arrays(df, "step", window, horizon)
+    assert future.shape == (len(y), horizon, 2) and future.dtype == np.float32
+    np.testing.assert_array_equal(future[..., 0], y)  # the target column of the future rows is y
+    np.testing.assert_array_equal(future[..., 1], y * 10 + 1)
+
+
+def test_future_inputs_errors():
+    with pytest.raises(ValueError, match="at least one column"):
+        future_inputs(ramp_frame(), 4, 2, [])
+    with pytest.raises(KeyError, match="unknown column"):
+        future_inputs(ramp_frame(), 4, 2, ["nope"])
+
+
+@pytest.mark.parametrize("window, horizon", [(4, 1), (5, 3), (3, 7)])
+def test_sequence_targets_forecast_from_every_step(window, horizon):
+    df = ramp_frame(30)
+    y_seq = sequence_targets(df, "step", window, horizon)
+    _, y = window_arrays(df, "step", window, horizon)
+    assert y_seq.shape == (len(y), window, horizon) and y_seq.dtype == np.float32
+    np.testing.assert_array_equal(y_seq[:, -1], y)  # the last step's targets are the window's targets
+    i, t = np.meshgrid(np.arange(len(y)), np.arange(window), indexing="ij")
+    np.testing.assert_array_equal(y_seq[..., 0], i + t + 1)  # step t of window i: first target at row i+t+1
+
+
+def test_recursive_forecast_feeds_its_own_forecasts_back():
+    x = np.arange(12, dtype="float32").reshape(3, 4, 1)  # windows ending in 3, 7, 11
+    forecasts = recursive_forecast(NextValuePlusOne(), x, horizon=5)
+    np.testing.assert_array_equal(forecasts, x[:, -1, :1] + np.arange(1, 6))
+
+
+def test_recursive_forecast_takes_the_other_features_from_known_future():
+    class LastOfFeatureOne:
+        def predict(self, x, batch_size=None, verbose=0):
+            return x[:, -1, 1:2]
+
+    x = np.zeros((2, 3, 2), dtype="float32")
+    known = np.stack([np.stack([np.full(4, -1.0), np.arange(4) * 10.0], axis=1)] * 2)  # feature 1: 0, 10, 20, 30
+    forecasts = recursive_forecast(LastOfFeatureOne(), x, horizon=4, target_column=0, known_future=known)
+    np.testing.assert_array_equal(forecasts, [[0, 0, 10, 20]] * 2)  # step k sees the known row of step k-1
+
+
+def test_recursive_forecast_with_a_keras_model_matches_a_python_loop():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((6, 1)), keras.layers.GRU(3), keras.layers.Dense(1)])
+    x = np.random.default_rng(0).normal(size=(4, 6, 1)).astype("float32")
+    window, expected = x.copy(), []
+    for _ in range(3):
+        step = model.predict(window, verbose=0)
+        expected.append(step[:, 0])
+        window = np.concatenate([window[:, 1:], step[:, None, :]], axis=1)
+    np.testing.assert_allclose(recursive_forecast(model, x, horizon=3), np.stack(expected, axis=1), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4)), 2), "(windows, window, features)"),
+        (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 1)), 0), "horizon"),
+        (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 2)), 2, target_column=2), "target_column"),
+        (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 2)), 2), "pass known_future"),
+        (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 2)), 2, known_future=np.zeros((3, 2, 1))),
+         "known_future must have shape (3, 2, 2)"),
+    ],
+    ids=["2-d x", "zero horizon", "bad target column", "no known future", "known future shape"],
+)
+def test_recursive_forecast_bad_input(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)
+
+
+def test_recursive_forecast_refuses_a_multi_step_model():
+    class TwoOutputs:
+        def predict(self, x, batch_size=None, verbose=0):
+            return np.zeros((len(x), 2))
+
+    with pytest.raises(ValueError, match="one step"):
+        recursive_forecast(TwoOutputs(), np.zeros((3, 4, 1)), 2)

@@ -13,6 +13,9 @@ statistics only, and a window's target starts exactly one step after its last in
     standardized_windows  split -> standardise -> windows in one call (lessons 00, 02-04)
     naive_forecast        last value (period=1) and seasonal naive (24: yesterday, 168: last week)
     mae_by_horizon        MAE for each forecast step 1..horizon; `improvement_table`
+    future_inputs         the feature rows of each window's forecast steps (known-ahead inputs)
+    sequence_targets      the next `horizon` targets after every step of every window (seq2seq)
+    recursive_forecast    a one-step model fed its own forecasts, `horizon` times
 """
 
 from __future__ import annotations
@@ -266,3 +269,73 @@ def improvement_table(test_mae: dict[str, float], baselines: list[str]) -> pd.Da
     table["kind"] = ["baseline" if name in baselines else "model" for name in table.index]
     table["vs best baseline (%)"] = 100 * (best - table["test MAE"]) / best
     return table.round({"test MAE": 4, "vs best baseline (%)": 1})
+
+
+# ---------------------------------------------------------------- multi-step strategies (lesson 05)
+def future_inputs(df: pd.DataFrame, window: int, horizon: int, features: list[str]) -> np.ndarray:
+    """The feature rows of each window's forecast steps, shape (n, horizon, n_features), float32.
+
+    Row i holds rows i+window .. i+window+horizon-1 of `features`, aligned with
+    window_arrays(df, target, window, horizon)[1]. Use it only for inputs that are known
+    ahead (calendar features): anything measured is unknown at forecast time.
+    """
+    if not features:
+        raise ValueError("features must name at least one column, e.g. TIME_FEATURES")
+    features, n = _checked_windows(df, features[0], window, horizon, features)
+    values = df[features].to_numpy("float32")
+    rows = np.lib.stride_tricks.sliding_window_view(values, horizon, axis=0)[window:window + n]
+    return np.ascontiguousarray(rows.transpose(0, 2, 1))
+
+
+def sequence_targets(df: pd.DataFrame, target: str, window: int, horizon: int) -> np.ndarray:
+    """Targets for a sequence-to-sequence head, shape (n, window, horizon), float32.
+
+    y[i, t] holds the `horizon` target values after input step t of window i (rows
+    i+t+1 .. i+t+horizon), so y[i, -1] equals window_arrays(df, target, window, horizon)[1][i]:
+    a model with `return_sequences=True` learns a forecast at every step, not only the last.
+    """
+    _, n = _checked_windows(df, target, window, horizon, [target])
+    after_each_row = np.lib.stride_tricks.sliding_window_view(df[target].to_numpy("float32"), horizon)[1:]
+    by_window = np.lib.stride_tricks.sliding_window_view(after_each_row, window, axis=0)[:n]
+    return np.ascontiguousarray(by_window.transpose(0, 2, 1))
+
+
+def recursive_forecast(model, x, horizon: int, target_column: int = 0, known_future=None,
+                       batch_size: int = 1024) -> np.ndarray:
+    """Forecast `horizon` steps with a one-step model fed its own forecasts (lesson 05).
+
+    x: inputs (windows, window, features); `model.predict(x)` must return (windows, 1), the
+    next value of feature `target_column`. Each step appends a row to the window and drops
+    the oldest: the forecast goes in the target column, the other columns come from
+    `known_future` (windows, horizon, features), e.g. from `future_inputs` (its target
+    column is ignored). With a single feature (the target alone) `known_future` is not needed.
+    Returns (windows, horizon), in the units of x.
+    """
+    x = np.asarray(x, dtype="float32")
+    if x.ndim != 3:
+        raise ValueError(f"x must have shape (windows, window, features), got {x.shape}")
+    checks.positive_int("horizon", horizon)
+    checks.whole_number("target_column", target_column, minimum=0, maximum=x.shape[2] - 1)
+    if known_future is None:
+        if x.shape[2] > 1:
+            raise ValueError(
+                f"x has {x.shape[2]} features: pass known_future with shape ({len(x)}, {horizon}, "
+                f"{x.shape[2]}), the future values of the other features (e.g. future_inputs of the "
+                "calendar features), or train the one-step model on the target alone"
+            )
+        known_future = np.zeros((len(x), horizon, 1), dtype="float32")
+    known_future = np.asarray(known_future, dtype="float32")
+    if known_future.shape != (len(x), horizon, x.shape[2]):
+        raise ValueError(f"known_future must have shape {(len(x), horizon, x.shape[2])} "
+                         f"(windows, horizon, features), got {known_future.shape}")
+    forecasts = np.empty((len(x), horizon), dtype="float32")
+    for step in range(horizon):
+        next_value = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+        if next_value.shape != (len(x), 1):
+            raise ValueError(f"the model must forecast one step, shape {(len(x), 1)}; it returned "
+                             f"{next_value.shape}. Train it on window_arrays(..., horizon=1)")
+        forecasts[:, step] = next_value[:, 0]
+        new_row = known_future[:, step:step + 1].copy()
+        new_row[:, 0, target_column] = next_value[:, 0]
+        x = np.concatenate([x[:, 1:], new_row], axis=1)
+    return forecasts

@@ -52,8 +52,9 @@ HEADLINES = {
         "test MAE: no regularisation {no_regularisation_test_mae:.3f} kW, recipe {recipe_test_mae:.3f} kW, "
         "persistence {persistence_test_mae:.3f} kW; recurrent dropout costs {recurrent_dropout_time_ratio:.2f}× per epoch",
     "05_forecasting_energy.ipynb":
-        "test MAE: GRU {test_mae_gru:.3f} kW, same hour yesterday {test_mae_same_hour_yesterday:.3f} kW; "
-        "GRU chosen on validation vs best baseline {best_by_validation_vs_best_naive_pct:+.1f}%",
+        "test MAE of the GRU chosen on validation {test_mae_gru:.3f} kW vs same hour yesterday "
+        "{test_mae_same_hour_yesterday:.3f} kW ({best_by_validation_vs_best_naive_pct:+.1f}%); "
+        "24 h direct / recursive / seq2seq {test_mae_direct:.3f} / {test_mae_recursive:.3f} / {test_mae_seq2seq:.3f} kW",
     "06_sentiment.ipynb":
         "test accuracy: GRU {test_accuracy_gru:.3f}, bag of words {test_accuracy_bag_of_words:.3f}, "
         "majority {test_accuracy_majority:.3f}",
