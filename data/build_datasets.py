@@ -4,6 +4,10 @@ Run once by the maintainers, never by learners (the built files are committed):
 
     python data/build_datasets.py            # downloads the four packages with pip
     python data/build_datasets.py --from DIR # uses packages already downloaded to DIR
+    python data/build_datasets.py --only written_dates.csv.gz  # rebuild some files only
+
+The written dates (lesson 08) are generated with Babel's CLDR date formats instead of
+being downloaded: `pip install babel==2.19.0` into the course's environment first.
 
 It writes the compressed files and data/SHA256SUMS, then prints the table for
 data/README.md. Gzip files are written with a zero timestamp, so a rebuild from the
@@ -13,6 +17,7 @@ same packages gives byte-identical files (and the same checksums).
 from __future__ import annotations
 
 import argparse
+import datetime
 import gzip
 import hashlib
 import io
@@ -23,6 +28,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -45,6 +51,16 @@ TRAGEDIES = [  # (file stem in shksprdata/texts, title)
 ]
 
 STOCK_TICKERS = ["AAPL", "MSFT", "IBM", "GOOG"]
+
+BABEL_VERSION = "2.19.0"  # other versions ship other CLDR data, hence other strings
+DATE_LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "pt_BR", "nl_NL", "sv_SE",
+                "pl_PL", "cs_CZ", "ru_RU", "tr_TR", "hu_HU", "el_GR", "ja_JP", "zh_CN", "ko_KR"]
+DATE_STYLES = ["full", "long", "medium", "short", "yMMMEd", "yMd"]  # CLDR formats and skeletons
+FIRST_DATE, LAST_DATE = datetime.date(1950, 1, 1), datetime.date(2049, 12, 31)  # 100 years: "21" is 2021
+DATE_SPLIT_ROWS = {"train": 32_000, "validation": 4_000, "test": 4_000}
+DATE_SEED = 8
+MAX_DATE_CHARS = 40
+TYPED_SPACES = {"\u00a0": " ", "\u202f": " "}  # CLDR's no-break spaces, as people type them
 
 
 def write_gzip(path: Path, payload: bytes) -> None:
@@ -128,43 +144,172 @@ def build_stocks(packages: Path) -> pd.DataFrame:
     return df.sort_values(["ticker", "date"]).reset_index(drop=True)
 
 
+def date_patterns(code: str):
+    """(Babel locale, {style: pattern}) with each distinct CLDR pattern of DATE_STYLES once."""
+    import babel.core
+    import babel.dates
+
+    locale = babel.core.Locale.parse(code)
+    first_style = {}
+    for style in DATE_STYLES:
+        if style in locale.date_formats:
+            pattern = locale.date_formats[style].pattern
+        else:  # a skeleton: the locale's closest CLDR pattern, as babel.dates.format_skeleton does
+            pattern = locale.datetime_skeletons[babel.dates.match_skeleton(style, locale.datetime_skeletons)].pattern
+        first_style.setdefault(pattern, style)
+    return locale, {style: babel.dates.parse_pattern(pattern) for pattern, style in first_style.items()}
+
+
+def write_date(pattern, day: datetime.date, locale) -> str:
+    text = pattern.apply(day, locale)
+    for special, plain in TYPED_SPACES.items():
+        text = text.replace(special, plain)
+    return text
+
+
+def locale_tag(code: str) -> str:
+    return code.replace("_", "-") + ": "
+
+
+def styles_needing_the_locale(writers, days) -> set:
+    """The (locale, style) pairs whose strings can mean another date in another locale.
+
+    Writes every day of the range in every style and looks for strings that two
+    (locale, style) pairs give for different days (3/4/21 is 4 March in the US and
+    3 April in Spain): each pair that writes such a string gets the locale tag. Fails
+    if a tag cannot help (one locale writing one string for two days).
+    """
+    hashes = np.array([[hash(write_date(pattern, day, locale)) for day in days]
+                       for _, _, locale, pattern in writers], dtype=np.int64)
+    order = np.argsort(hashes.ravel(), kind="stable")
+    sorted_hashes = hashes.ravel()[order]
+    group_starts = np.flatnonzero(np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]])
+    ambiguous = set()
+    for members in np.split(order, group_starts[1:]):
+        writer_ids, day_ids = np.divmod(members, len(days))
+        if len(set(day_ids)) == 1:
+            continue
+        texts = {write_date(writers[w][3], days[d], writers[w][2]) for w, d in zip(writer_ids, day_ids)}
+        if len(texts) > 1:
+            continue  # different strings with the same 64-bit hash
+        by_locale = {}
+        for w, d in zip(writer_ids, day_ids):
+            code, style = writers[w][:2]
+            if by_locale.setdefault(code, d) != d:
+                raise SystemExit(f"{texts.pop()!r} means two dates in {code}: a locale tag cannot help")
+            ambiguous.add((code, style))
+    return ambiguous
+
+
+def build_written_dates() -> pd.DataFrame:
+    """Dates written in 18 locales and 6 CLDR styles, with their ISO form (lesson 08).
+
+    Each calendar day of FIRST_DATE..LAST_DATE belongs to one split (a seeded shuffle,
+    80/10/10), so the test split holds only days the training split never shows. Each row
+    draws one of the distinct (locale, style) pairs and a day of its split, uniformly.
+    Styles whose strings are ambiguous across locales start with the locale ("en-US: 3/4/21").
+    """
+    import babel
+
+    if babel.__version__ != BABEL_VERSION:
+        raise SystemExit(f"written dates need babel=={BABEL_VERSION} (found {babel.__version__}): "
+                         f"pip install babel=={BABEL_VERSION}")
+    days = [FIRST_DATE + datetime.timedelta(n) for n in range((LAST_DATE - FIRST_DATE).days + 1)]
+    writers = [(code, style, locale, pattern)
+               for code in DATE_LOCALES
+               for locale, patterns in [date_patterns(code)]
+               for style, pattern in patterns.items()]
+    tagged = styles_needing_the_locale(writers, days)
+
+    rng = np.random.default_rng(DATE_SEED)
+    shuffled = rng.permutation(len(days))
+    n_train, n_val = int(0.8 * len(days)), int(0.1 * len(days))
+    split_days = {"train": shuffled[:n_train], "validation": shuffled[n_train:n_train + n_val],
+                  "test": shuffled[n_train + n_val:]}
+    rows = []
+    for split, n_rows in DATE_SPLIT_ROWS.items():
+        for day_id, writer_id in zip(rng.choice(split_days[split], n_rows), rng.integers(len(writers), size=n_rows)):
+            code, style, locale, pattern = writers[writer_id]
+            day = days[day_id]
+            text = (locale_tag(code) if (code, style) in tagged else "") + write_date(pattern, day, locale)
+            rows.append((split, code, style, text, day.isoformat()))
+    df = pd.DataFrame(rows, columns=["split", "locale", "style", "text", "iso"])
+    too_long = df["text"].str.len() > MAX_DATE_CHARS
+    if too_long.any():
+        raise SystemExit(f"{too_long.sum()} written dates exceed {MAX_DATE_CHARS} characters")
+    return df
+
+
 def csv_bytes(df: pd.DataFrame, index: bool) -> bytes:
     return df.to_csv(index=index, lineterminator="\n").encode("utf-8")
+
+
+def household_power_file(packages: Path) -> tuple[bytes, str]:
+    power = build_household_power(packages)
+    return csv_bytes(power, index=True), (
+        f"household power: {power.shape} {power.index.min()} -> {power.index.max()}; "
+        f"NaN hours: {int(power.isna().any(axis=1).sum())}")
+
+
+def movie_reviews_file(packages: Path) -> tuple[bytes, str]:
+    reviews = build_movie_reviews(packages)
+    return csv_bytes(reviews, index=False), (
+        f"movie reviews: {reviews.shape}, positive share: {round(reviews.label.mean(), 4)}")
+
+
+def shakespeare_file(packages: Path) -> tuple[bytes, str]:
+    plays = build_shakespeare(packages)
+    return plays.encode("utf-8"), f"shakespeare: {len(plays)} characters"
+
+
+def stocks_file(packages: Path) -> tuple[bytes, str]:
+    stocks = build_stocks(packages)
+    return csv_bytes(stocks, index=False), f"stocks: {stocks.shape} {stocks.groupby('ticker').size().to_dict()}"
+
+
+def written_dates_file(packages: Path) -> tuple[bytes, str]:
+    dates = build_written_dates()
+    lengths = dates["text"].str.len()
+    return csv_bytes(dates, index=False), (
+        f"written dates: {dates.shape}, {dates.groupby('split').size().to_dict()}, "
+        f"{dates['locale'].nunique()} locales, {dates.groupby('locale')['style'].nunique().sum()} "
+        f"(locale, style) pairs, {dates['text'].str.contains(': ').mean():.1%} with a locale tag, "
+        f"length {lengths.min()}..{lengths.max()}")
+
+
+BUILDERS = {  # data file -> (builder, needs the downloaded PyPI packages)
+    "household_power_hourly.csv.gz": (household_power_file, True),
+    "movie_review_sentences.csv.gz": (movie_reviews_file, True),
+    "shakespeare_tragedies.txt.gz": (shakespeare_file, True),
+    "stocks_daily.csv.gz": (stocks_file, True),
+    "written_dates.csv.gz": (written_dates_file, False),
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="packages", type=Path,
                         help="folder with the downloaded packages (default: download)")
+    parser.add_argument("--only", nargs="+", choices=sorted(BUILDERS), metavar="FILE",
+                        help="rebuild only these files (default: all)")
     args = parser.parse_args()
+    chosen = args.only or sorted(BUILDERS)
     with tempfile.TemporaryDirectory() as tmp:
         packages = args.packages or Path(tmp)
-        if args.packages is None:
+        if args.packages is None and any(BUILDERS[name][1] for name in chosen):
             download(packages)
-        power = build_household_power(packages)
-        reviews = build_movie_reviews(packages)
-        plays = build_shakespeare(packages)
-        stocks = build_stocks(packages)
+        built = {name: BUILDERS[name][0](packages) for name in chosen}
 
-    outputs = {
-        "household_power_hourly.csv.gz": csv_bytes(power, index=True),
-        "movie_review_sentences.csv.gz": csv_bytes(reviews, index=False),
-        "shakespeare_tragedies.txt.gz": plays.encode("utf-8"),
-        "stocks_daily.csv.gz": csv_bytes(stocks, index=False),
-    }
-    sums = []
-    for name, payload in outputs.items():
+    sums_file = DATA_DIR / "SHA256SUMS"
+    sums = {}
+    if sums_file.exists():  # keep the checksums of the files not rebuilt
+        sums = {name: digest for digest, name in (line.split() for line in sums_file.read_text().splitlines() if line.strip())}
+    for name, (payload, summary) in built.items():
         write_gzip(DATA_DIR / name, payload)
-        digest = hashlib.sha256((DATA_DIR / name).read_bytes()).hexdigest()
-        sums.append(f"{digest}  {name}")
-    (DATA_DIR / "SHA256SUMS").write_text("\n".join(sums) + "\n")
-
-    print("household power:", power.shape, power.index.min(), "->", power.index.max())
-    print("  NaN hours:", int(power.isna().any(axis=1).sum()))
-    print("movie reviews:", reviews.shape, "positive share:", round(reviews.label.mean(), 4))
-    print("shakespeare:", len(plays), "characters")
-    print("stocks:", stocks.shape, stocks.groupby("ticker").size().to_dict())
-    print("\n".join(sums))
+        sums[name] = hashlib.sha256((DATA_DIR / name).read_bytes()).hexdigest()
+        print(summary)
+    sums_file.write_text("".join(f"{sums[name]}  {name}\n" for name in sorted(sums)))
+    print("".join(f"{sums[name]}  {name}\n" for name in chosen), end="")
 
 
 if __name__ == "__main__":

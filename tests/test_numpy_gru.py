@@ -236,3 +236,21 @@ def test_wrong_input_and_state_shapes_are_refused(weights_after):
 def test_reset_after_must_be_a_bool(weights_after):
     with pytest.raises(TypeError, match="reset_after must be True or False"):
         numpy_gru.gru_sequence(np.zeros((1, 2, 3)), *weights_after, reset_after="yes")
+
+
+# ---------------------------------------------------------------- the picture
+def test_cell_diagram_uses_the_equations_symbols_and_keras_block_order():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = numpy_gru.plot_gru_cell()
+    texts = {text.get_text(): text.get_position() for text in ax.texts}
+    for symbol in ("$h_{t-1}$", "$h_t$", "$x_t$", "$z_t$", "$r_t$", r"$\tilde h_t$", "$1 - z_t$"):
+        assert symbol in texts, symbol
+    blocks = ["update gate\nKeras block 1", "reset gate\nKeras block 2", "candidate\nKeras block 3"]
+    x_positions = [texts[block][0] for block in blocks]
+    assert x_positions == sorted(x_positions), "the boxes must stand left to right in Keras's order z, r, h"
+    assert "reset_after=False" in ax.get_title()
+    plt.close(ax.figure)

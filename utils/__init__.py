@@ -17,12 +17,13 @@ Lesson map (lesson -> module -> key functions):
 |---|---|---|
 | 01 why gates | `lesson01_gradients` | `gradient_norms_by_lag`, `typical_by_lag`, `loss_gradient_norms`, `clip_by_norm` |
 | 01 (and 03) | `lesson01_sequence_tasks` | `adding_task`, `first_symbol_task`, `adding_accuracy` |
-| 02 GRU from scratch | `lesson02_numpy_gru` | `gru_cell`, `gru_sequence`, `gru_sequence_gradients` |
+| 02 GRU from scratch | `lesson02_numpy_gru` | `gru_cell`, `gru_sequence`, `gru_sequence_gradients`, `plot_gru_cell` |
 | 03 GRU vs LSTM | `lesson03_compare` | `compare_models`, `benchmark_steps`, `summary`, `matching_units` |
 | 04 dropout, early stopping | `lesson04_training` | `GradientNormLogger`, `replay_early_stopping`, `over_seeds` |
-| 05 forecasting (and 00, 02-04) | `lesson05_forecasting` | `split_by_time`, `window_arrays`, `power_windows`, `naive_forecast` |
+| 05 forecasting (and 00, 02-04) | `lesson05_forecasting` | `split_by_time`, `window_arrays`, `standardized_windows`, `naive_forecast`, `recursive_forecast` |
 | 06 sentiment | `lesson06_text` | `build_vectorizer`, `make_dataset`, `predict_sentiment` |
 | 07 text generation | `lesson07_chars` | `CharVocabulary`, `sequence_dataset`, `generate`, `complete_word` |
+| 08 attention | `lesson08_seq2seq` | `CharTokenizer`, `seq2seq_dataset`, `greedy_decode`, `beam_search` |
 """
 
 from .core.environment import EnvironmentProblem, environment_report, in_colab  # sets KERAS_BACKEND first
@@ -32,6 +33,7 @@ from .core.datasets import (
     load_movie_reviews,
     load_shakespeare,
     load_stocks,
+    load_written_dates,
     shakespeare_titles,
 )
 from .core.exercises import ExerciseCheckFailed, check, check_close, check_written_by_hand
@@ -73,6 +75,6 @@ __all__ = [
     "DataFileError", "EnvironmentProblem", "EpochTimer", "ExerciseCheckFailed", "Timer",
     "by_mode", "check", "check_close", "check_written_by_hand", "current_mode", "describe_machine",
     "environment_report", "in_colab", "is_fast", "load_household_power", "load_movie_reviews",
-    "load_shakespeare", "load_stocks", "plot_histories", "plot_history", "record",
+    "load_shakespeare", "load_stocks", "load_written_dates", "plot_histories", "plot_history", "record",
     "set_seed", "setup_notebook", "shakespeare_titles", "use_course_style",
 ]

@@ -2,120 +2,234 @@
 
 WRONG_ANSWERS = {
     1: {
-        "reset applied before the product (the reset_after=False form)": """
-units = recurrent_kernel.shape[0]
-input_part = x_t @ kernel + bias[0]
-recurrent_part = h_prev @ recurrent_kernel + bias[1]
-r = sigmoid(input_part[:, units:2 * units] + recurrent_part[:, units:2 * units])
-return np.tanh(input_part[:, 2 * units:] + (r * h_prev) @ recurrent_kernel[:, 2 * units:] + bias[1, 2 * units:])
+        "z and r swapped (the gate columns read as r, z, h)": """
+remember_kernel = np.array([[0.0, 0.0, 1.0], [0.0, -20.0, 0.0]])
+remember_recurrent_kernel = np.array([[0.0, 0.0, 0.0]])
+remember_bias = np.array([0.0, 10.0, 0.0])
 """,
-        "z and r swapped (the first block used as the reset gate)": """
-units = recurrent_kernel.shape[0]
-input_part = x_t @ kernel + bias[0]
-recurrent_part = h_prev @ recurrent_kernel + bias[1]
-r = sigmoid(input_part[:, :units] + recurrent_part[:, :units])
-return np.tanh(input_part[:, 2 * units:] + r * recurrent_part[:, 2 * units:])
+        "the take-the-new reading: z near 1 to write": """
+remember_kernel = np.array([[0.0, 0.0, 1.0], [20.0, 0.0, 0.0]])
+remember_recurrent_kernel = np.array([[0.0, 0.0, 0.0]])
+remember_bias = np.array([-10.0, 0.0, 0.0])
 """,
-        "gates read in the order h, z, r instead of z, r, h": """
-units = recurrent_kernel.shape[0]
-input_part = x_t @ kernel + bias[0]
-recurrent_part = h_prev @ recurrent_kernel + bias[1]
-r = sigmoid(input_part[:, 2 * units:] + recurrent_part[:, 2 * units:])
-return np.tanh(input_part[:, :units] + r * recurrent_part[:, :units])
+        "the candidate still sees the old state (U_h = 1, reset gate open)": """
+remember_kernel = np.array([[0.0, 0.0, 1.0], [-20.0, 0.0, 0.0]])
+remember_recurrent_kernel = np.array([[0.0, 0.0, 1.0]])
+remember_bias = np.array([10.0, 10.0, 0.0])
 """,
-        "one bias row: the recurrent bias left out": """
-units = recurrent_kernel.shape[0]
-input_part = x_t @ kernel + bias[0]
-recurrent_part = h_prev @ recurrent_kernel
-r = sigmoid(input_part[:, units:2 * units] + recurrent_part[:, units:2 * units])
-return np.tanh(input_part[:, 2 * units:] + r * recurrent_part[:, 2 * units:])
+        "a marker weight too weak to open the update gate": """
+remember_kernel = np.array([[0.0, 0.0, 1.0], [-1.0, 0.0, 0.0]])
+remember_recurrent_kernel = np.array([[0.0, 0.0, 0.0]])
+remember_bias = np.array([10.0, 0.0, 0.0])
 """,
-        "one bias row: both rows summed and added to the input product": """
-units = recurrent_kernel.shape[0]
-input_part = x_t @ kernel + bias.sum(axis=0)
-recurrent_part = h_prev @ recurrent_kernel
-r = sigmoid(input_part[:, units:2 * units] + recurrent_part[:, units:2 * units])
-return np.tanh(input_part[:, 2 * units:] + r * recurrent_part[:, 2 * units:])
+        "the large bias on the candidate instead of the update gate": """
+remember_kernel = np.array([[0.0, 0.0, 1.0], [-20.0, 0.0, 0.0]])
+remember_recurrent_kernel = np.array([[0.0, 0.0, 0.0]])
+remember_bias = np.array([0.0, 0.0, 10.0])
 """,
-        "sigmoid instead of tanh for the candidate": """
-units = recurrent_kernel.shape[0]
-input_part = x_t @ kernel + bias[0]
-recurrent_part = h_prev @ recurrent_kernel + bias[1]
-r = sigmoid(input_part[:, units:2 * units] + recurrent_part[:, units:2 * units])
-return sigmoid(input_part[:, 2 * units:] + r * recurrent_part[:, 2 * units:])
-""",
-        "the new state h_t returned instead of the candidate": """
-units = recurrent_kernel.shape[0]
-input_part = x_t @ kernel + bias[0]
-recurrent_part = h_prev @ recurrent_kernel + bias[1]
-z = sigmoid(input_part[:, :units] + recurrent_part[:, :units])
-r = sigmoid(input_part[:, units:2 * units] + recurrent_part[:, units:2 * units])
-candidate = np.tanh(input_part[:, 2 * units:] + r * recurrent_part[:, 2 * units:])
-return z * h_prev + (1 - z) * candidate
-""",
-        "the course's numpy_gru instead of your own code": """
-return numpy_gru.gru_cell_parts(x_t, h_prev, kernel, recurrent_kernel, bias).candidate
+        "the value fed to the update gate instead of the candidate": """
+remember_kernel = np.array([[1.0, 0.0, 0.0], [-20.0, 0.0, 0.0]])
+remember_recurrent_kernel = np.array([[0.0, 0.0, 0.0]])
+remember_bias = np.array([10.0, 0.0, 0.0])
 """,
     },
     2: {
-        "the state not carried: every step starts from initial_state": """
-units = recurrent_kernel.shape[0]
-states = []
-for t in range(x.shape[1]):
-    h = initial_state
-    z = sigmoid(x[:, t] @ kernel[:, :units] + bias[0, :units] + h @ recurrent_kernel[:, :units] + bias[1, :units])
-    states.append(z * h + (1 - z) * candidate_state(x[:, t], h, kernel, recurrent_kernel, bias))
-return np.stack(states, axis=1)
+        "z and r swapped": """
+W_z, W_r, W_h = np.split(kernel, 3, axis=1)
+U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=1)
+b_z, b_r, b_h = np.split(bias, 3)
+z = sigmoid(x_t @ W_r + h_prev @ U_r + b_r)
+r = sigmoid(x_t @ W_z + h_prev @ U_z + b_z)
+candidate = np.tanh(x_t @ W_h + (r * h_prev) @ U_h + b_h)
+return z * h_prev + (1 - z) * candidate
 """,
         "the take-the-new update (z takes the candidate)": """
-units = recurrent_kernel.shape[0]
-h, states = initial_state, []
-for t in range(x.shape[1]):
-    z = sigmoid(x[:, t] @ kernel[:, :units] + bias[0, :units] + h @ recurrent_kernel[:, :units] + bias[1, :units])
-    h = (1 - z) * h + z * candidate_state(x[:, t], h, kernel, recurrent_kernel, bias)
-    states.append(h)
-return np.stack(states, axis=1)
+W_z, W_r, W_h = np.split(kernel, 3, axis=1)
+U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=1)
+b_z, b_r, b_h = np.split(bias, 3)
+z = sigmoid(x_t @ W_z + h_prev @ U_z + b_z)
+r = sigmoid(x_t @ W_r + h_prev @ U_r + b_r)
+candidate = np.tanh(x_t @ W_h + (r * h_prev) @ U_h + b_h)
+return (1 - z) * h_prev + z * candidate
 """,
-        "the update gate without its recurrent part": """
-units = recurrent_kernel.shape[0]
-h, states = initial_state, []
-for t in range(x.shape[1]):
-    z = sigmoid(x[:, t] @ kernel[:, :units] + bias[0, :units])
-    h = z * h + (1 - z) * candidate_state(x[:, t], h, kernel, recurrent_kernel, bias)
-    states.append(h)
-return np.stack(states, axis=1)
+        "reset applied after the product (the reset_after=True form)": """
+W_z, W_r, W_h = np.split(kernel, 3, axis=1)
+U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=1)
+b_z, b_r, b_h = np.split(bias, 3)
+z = sigmoid(x_t @ W_z + h_prev @ U_z + b_z)
+r = sigmoid(x_t @ W_r + h_prev @ U_r + b_r)
+candidate = np.tanh(x_t @ W_h + r * (h_prev @ U_h) + b_h)
+return z * h_prev + (1 - z) * candidate
 """,
-        "the states before each update collected (h_0 ... h_T-1)": """
-units = recurrent_kernel.shape[0]
-h, states = initial_state, []
-for t in range(x.shape[1]):
-    states.append(h)
-    z = sigmoid(x[:, t] @ kernel[:, :units] + bias[0, :units] + h @ recurrent_kernel[:, :units] + bias[1, :units])
-    h = z * h + (1 - z) * candidate_state(x[:, t], h, kernel, recurrent_kernel, bias)
-return np.stack(states, axis=1)
+        "PyTorch's gate order r, z, h read from a Keras kernel": """
+W_r, W_z, W_h = np.split(kernel, 3, axis=1)
+U_r, U_z, U_h = np.split(recurrent_kernel, 3, axis=1)
+b_r, b_z, b_h = np.split(bias, 3)
+z = sigmoid(x_t @ W_z + h_prev @ U_z + b_z)
+r = sigmoid(x_t @ W_r + h_prev @ U_r + b_r)
+candidate = np.tanh(x_t @ W_h + (r * h_prev) @ U_h + b_h)
+return z * h_prev + (1 - z) * candidate
 """,
-        "the states stacked with time first": """
-units = recurrent_kernel.shape[0]
-h, states = initial_state, []
-for t in range(x.shape[1]):
-    z = sigmoid(x[:, t] @ kernel[:, :units] + bias[0, :units] + h @ recurrent_kernel[:, :units] + bias[1, :units])
-    h = z * h + (1 - z) * candidate_state(x[:, t], h, kernel, recurrent_kernel, bias)
-    states.append(h)
-return np.array(states)
+        "the bias left out": """
+W_z, W_r, W_h = np.split(kernel, 3, axis=1)
+U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=1)
+z = sigmoid(x_t @ W_z + h_prev @ U_z)
+r = sigmoid(x_t @ W_r + h_prev @ U_r)
+candidate = np.tanh(x_t @ W_h + (r * h_prev) @ U_h)
+return z * h_prev + (1 - z) * candidate
 """,
-        "only the last state returned": """
-units = recurrent_kernel.shape[0]
-h = initial_state
-for t in range(x.shape[1]):
-    z = sigmoid(x[:, t] @ kernel[:, :units] + bias[0, :units] + h @ recurrent_kernel[:, :units] + bias[1, :units])
-    h = z * h + (1 - z) * candidate_state(x[:, t], h, kernel, recurrent_kernel, bias)
-return h
+        "the reset gate forgotten in the candidate": """
+W_z, W_r, W_h = np.split(kernel, 3, axis=1)
+U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=1)
+b_z, b_r, b_h = np.split(bias, 3)
+z = sigmoid(x_t @ W_z + h_prev @ U_z + b_z)
+candidate = np.tanh(x_t @ W_h + h_prev @ U_h + b_h)
+return z * h_prev + (1 - z) * candidate
 """,
-        "the course's numpy_gru instead of your own loop": """
-return numpy_gru.gru_sequence(x, kernel, recurrent_kernel, bias, initial_state=initial_state)
+        "tanh instead of sigmoid for the gates": """
+W_z, W_r, W_h = np.split(kernel, 3, axis=1)
+U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=1)
+b_z, b_r, b_h = np.split(bias, 3)
+z = np.tanh(x_t @ W_z + h_prev @ U_z + b_z)
+r = np.tanh(x_t @ W_r + h_prev @ U_r + b_r)
+candidate = np.tanh(x_t @ W_h + (r * h_prev) @ U_h + b_h)
+return z * h_prev + (1 - z) * candidate
 """,
     },
     3: {
+        "the state not carried: every step starts from the initial state": """
+units = recurrent_kernel.shape[0]
+h0 = np.zeros((x.shape[0], units)) if initial_state is None else initial_state
+states = [step(x[:, t], h0, kernel, recurrent_kernel, bias) for t in range(x.shape[1])]
+return np.stack(states, axis=1) if return_sequences else states[-1]
+""",
+        "the states before each update collected (h_0 ... h_T-1)": """
+units = recurrent_kernel.shape[0]
+h = np.zeros((x.shape[0], units)) if initial_state is None else initial_state
+states = []
+for t in range(x.shape[1]):
+    states.append(h)
+    h = step(x[:, t], h, kernel, recurrent_kernel, bias)
+return np.stack(states, axis=1) if return_sequences else h
+""",
+        "the states stacked with time first": """
+units = recurrent_kernel.shape[0]
+h = np.zeros((x.shape[0], units)) if initial_state is None else initial_state
+states = []
+for t in range(x.shape[1]):
+    h = step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.array(states) if return_sequences else h
+""",
+        "return_sequences ignored: always every state": """
+units = recurrent_kernel.shape[0]
+h = np.zeros((x.shape[0], units)) if initial_state is None else initial_state
+states = []
+for t in range(x.shape[1]):
+    h = step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.stack(states, axis=1)
+""",
+        "initial_state ignored: always zeros": """
+units = recurrent_kernel.shape[0]
+h = np.zeros((x.shape[0], units))
+states = []
+for t in range(x.shape[1]):
+    h = step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.stack(states, axis=1) if return_sequences else h
+""",
+        "the first state returned instead of the last": """
+units = recurrent_kernel.shape[0]
+h = np.zeros((x.shape[0], units)) if initial_state is None else initial_state
+states = []
+for t in range(x.shape[1]):
+    h = step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.stack(states, axis=1) if return_sequences else states[0]
+""",
+    },
+    4: {
+        "one bias row: the recurrent bias left out": """
+x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=1)
+h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel, 3, axis=1)
+z = sigmoid(x_z + h_z)
+r = sigmoid(x_r + h_r)
+candidate = np.tanh(x_h + r * h_h)
+return z * h_prev + (1 - z) * candidate
+""",
+        "one bias row: both rows summed and added to the input product": """
+x_z, x_r, x_h = np.split(x_t @ kernel + bias.sum(axis=0), 3, axis=1)
+h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel, 3, axis=1)
+z = sigmoid(x_z + h_z)
+r = sigmoid(x_r + h_r)
+candidate = np.tanh(x_h + r * h_h)
+return z * h_prev + (1 - z) * candidate
+""",
+        "reset applied before the product (the reset_after=False candidate)": """
+units = recurrent_kernel.shape[0]
+x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=1)
+h_z, h_r, _ = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=1)
+z = sigmoid(x_z + h_z)
+r = sigmoid(x_r + h_r)
+candidate = np.tanh(x_h + (r * h_prev) @ recurrent_kernel[:, 2 * units:] + bias[1, 2 * units:])
+return z * h_prev + (1 - z) * candidate
+""",
+        "z and r swapped": """
+x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=1)
+h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=1)
+z = sigmoid(x_r + h_r)
+r = sigmoid(x_z + h_z)
+candidate = np.tanh(x_h + r * h_h)
+return z * h_prev + (1 - z) * candidate
+""",
+        "the take-the-new update": """
+x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=1)
+h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=1)
+z = sigmoid(x_z + h_z)
+r = sigmoid(x_r + h_r)
+candidate = np.tanh(x_h + r * h_h)
+return (1 - z) * h_prev + z * candidate
+""",
+        "PyTorch's gate order r, z, h read from a Keras kernel": """
+x_r, x_z, x_h = np.split(x_t @ kernel + bias[0], 3, axis=1)
+h_r, h_z, h_h = np.split(h_prev @ recurrent_kernel + bias[1], 3, axis=1)
+z = sigmoid(x_z + h_z)
+r = sigmoid(x_r + h_r)
+candidate = np.tanh(x_h + r * h_h)
+return z * h_prev + (1 - z) * candidate
+""",
+        "the candidate's recurrent bias added outside the reset": """
+x_z, x_r, x_h = np.split(x_t @ kernel + bias[0], 3, axis=1)
+h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel, 3, axis=1)
+b_rz, b_rr, b_rh = np.split(bias[1], 3)
+z = sigmoid(x_z + h_z + b_rz)
+r = sigmoid(x_r + h_r + b_rr)
+candidate = np.tanh(x_h + b_rh + r * h_h)
+return z * h_prev + (1 - z) * candidate
+""",
+    },
+    5: {
+        "the head bias forgotten": """
+my_forecast = gru_layer(x_forecast, *gru_weights, step=gru_step_reset_after) @ head_kernel
+""",
+        "the states averaged over time instead of the last one": """
+my_forecast = gru_layer(x_forecast, *gru_weights, return_sequences=True, step=gru_step_reset_after).mean(axis=1) @ head_kernel + head_bias
+""",
+        "the first state instead of the last": """
+my_forecast = gru_layer(x_forecast, *gru_weights, return_sequences=True, step=gru_step_reset_after)[:, 0] @ head_kernel + head_bias
+""",
+        "the reset_after=False step, with only the input bias row": """
+my_forecast = gru_layer(x_forecast, gru_weights[0], gru_weights[1], gru_weights[2][0]) @ head_kernel + head_bias
+""",
+        "the windows read backwards in time": """
+my_forecast = gru_layer(x_forecast[:, ::-1], *gru_weights, step=gru_step_reset_after) @ head_kernel + head_bias
+""",
+        "the forecasts converted to kW (the check wants the model's standardised output)": """
+my_forecast = data.to_original_units(gru_layer(x_forecast, *gru_weights, step=gru_step_reset_after) @ head_kernel + head_bias)
+""",
+    },
+    6: {
         "one GRU per Bidirectional layer": """
 total, features = 0, input_dim
 for width in widths:
@@ -161,7 +275,7 @@ return total + features * outputs
 return 2 * gru_params(20, 64) + 2 * gru_params(128, 32) + 65
 """,
     },
-    4: {
+    7: {
         "the update gate's bias left unchanged": """
 units = recurrent_kernel.shape[0]
 kernel, recurrent_kernel = kernel.copy(), recurrent_kernel.copy()

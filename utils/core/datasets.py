@@ -120,3 +120,24 @@ def load_stocks(ticker: str | None = None, data_dir: Path = DATA_DIR) -> pd.Data
     if ticker not in known:
         raise ValueError(f"unknown ticker {ticker!r}; the shipped ones are {known}")
     return df[df["ticker"] == ticker]
+
+
+DATE_SPLITS = ("train", "validation", "test")
+
+
+def load_written_dates(split: str | None = None, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """40,000 dates written in 18 languages and 6 styles, with their ISO form (lesson 08).
+
+    Columns: split ("train", "validation", "test"; each calendar day is in one split
+    only), locale (e.g. "de_DE"), style (the CLDR format: full, long, medium, short,
+    yMMMEd, yMd), text (what a person writes, at most 40 characters; styles whose
+    digits mean different dates in different locales start with the locale, as in
+    "en-US: 3/4/21") and iso ("2021-03-04"). With `split`, only that split's rows.
+    """
+    path = verified_path("written_dates.csv.gz", data_dir)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if split is None:
+        return df
+    if split not in DATE_SPLITS:
+        raise ValueError(f"unknown split {split!r}; choose one of {DATE_SPLITS}")
+    return df[df["split"] == split].reset_index(drop=True)

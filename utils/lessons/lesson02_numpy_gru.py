@@ -20,6 +20,10 @@ Rows are examples (`x @ kernel`, as in Keras), and the update follows Keras
 Only the Keras defaults are covered: activation tanh, recurrent_activation sigmoid,
 no dropout, no masking, forward direction. `gru_sequence_gradients` is the matching
 hand-written backpropagation through time, which lesson 02 checks against TensorFlow.
+`plot_gru_cell` draws one step with the symbols above, the picture lesson 02 opens with.
+
+In lesson 02 the learner writes the step and the loop (checked against Keras); this module
+is the reference that the tests, the lesson's optional sections and later lessons use.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ __all__ = [
     "gru_sequence",
     "gru_sequence_parts",
     "gru_sequence_gradients",
+    "plot_gru_cell",
     "sigmoid",
 ]
 
@@ -248,3 +253,91 @@ def gru_sequence_gradients(x, kernel, recurrent_kernel, bias, grad_h, reset_afte
         d_bias = d_input_bias
     return {"x": d_x, "kernel": d_kernel, "recurrent_kernel": d_recurrent,
             "bias": d_bias, "initial_state": d_h_next}
+
+
+# ---------------------------------------------------------------- the picture
+def plot_gru_cell(ax=None):
+    """Draw one GRU step (reset_after=False) with the symbols of lesson 02's equations.
+
+    The three boxes are the gates and the candidate, left to right in the order Keras
+    stores their weights (blocks 1, 2, 3 of `kernel`, `recurrent_kernel` and `bias`:
+    z, r, h). The state h_{t-1} runs along the top; the update gate keeps z_t of it and
+    adds (1 - z_t) of the candidate. Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    ax = ax or plt.subplots(figsize=(11, 5.6))[1]
+    state, gate, data = "#1f77b4", "#2ca02c", "#7f7f7f"
+
+    def line(points, color, arrow=True):
+        """A polyline through `points`, with an arrowhead at the end."""
+        xs, ys = zip(*points)
+        ax.plot(xs[:-1] if arrow else xs, ys[:-1] if arrow else ys, color=color, lw=1.6, zorder=1)
+        if arrow:  # the last segment carries the arrowhead
+            ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=14,
+                                         color=color, lw=1.6, shrinkA=0, shrinkB=0, zorder=1))
+        else:
+            ax.plot(xs[-2:], ys[-2:], color=color, lw=1.6, zorder=1)
+
+    def node(x, y, symbol, fontsize=13):
+        """A pointwise operation: a small circle with its symbol."""
+        ax.add_patch(Circle((x, y), 0.26, fc="white", ec="black", lw=1.3, zorder=3))
+        ax.text(x, y, symbol, ha="center", va="center", fontsize=fontsize, zorder=4)
+
+    def box(x, y, formula, name, block, color):
+        """A layer with weights: the formula, its name and its Keras block."""
+        ax.add_patch(FancyBboxPatch((x - 0.95, y - 0.55), 1.9, 1.1, boxstyle="round,pad=0.04",
+                                    fc="white", ec=color, lw=2, zorder=3))
+        ax.text(x, y + 0.2, formula, ha="center", va="center", fontsize=12, zorder=4)
+        ax.text(x, y - 0.25, f"{name}\nKeras block {block}", ha="center", va="center", fontsize=8,
+                color="#444444", linespacing=1.1, zorder=4)
+
+    z_x, r_x, reset_x, cand_x, y_box = 3.0, 5.3, 7.0, 8.7, 3.2
+    keep_x, mix_x, plus_x, rail = 3.0, 10.5, 10.5, 6.2
+    # the state rail: h_{t-1} -> (z * h_{t-1}) -> (+) -> h_t
+    ax.text(0.0, rail, "$h_{t-1}$", ha="right", va="center", fontsize=14, color=state)
+    line([(0.1, rail), (keep_x - 0.26, rail)], state)
+    line([(keep_x + 0.26, rail), (plus_x - 0.26, rail)], state)
+    line([(plus_x + 0.26, rail), (12.0, rail)], state)
+    ax.text(12.1, rail, "$h_t$", ha="left", va="center", fontsize=14, color=state)
+    node(keep_x, rail, "×")
+    node(plus_x, rail, "+")
+    # h_{t-1} and x_t feed the boxes from below
+    line([(0.9, rail), (0.9, 1.9), (reset_x, 1.9), (reset_x, y_box - 0.26)], state)
+    for x in (z_x - 0.4, r_x - 0.4):
+        line([(x, 1.9), (x, y_box - 0.6)], state)
+    ax.text(0.0, 0.8, "$x_t$", ha="right", va="center", fontsize=14, color=data)
+    line([(0.1, 0.8), (cand_x + 0.3, 0.8)], data, arrow=False)
+    for x in (z_x + 0.3, r_x + 0.3, cand_x + 0.3):
+        line([(x, 0.8), (x, y_box - 0.6)], data)
+    # the gates and the candidate
+    box(z_x, y_box, r"$z_t = \sigma(\cdot)$", "update gate", 1, gate)
+    box(r_x, y_box, r"$r_t = \sigma(\cdot)$", "reset gate", 2, gate)
+    box(cand_x, y_box, r"$\tilde h_t = \tanh(\cdot)$", "candidate", 3, "#d62728")
+    node(reset_x, y_box, "×")
+    line([(r_x + 0.95, y_box), (reset_x - 0.26, y_box)], gate)
+    ax.text((r_x + 0.95 + reset_x - 0.26) / 2, y_box + 0.15, "$r_t$", ha="center", fontsize=11, color=gate)
+    line([(reset_x + 0.26, y_box), (cand_x - 0.95, y_box)], state)
+    ax.text(reset_x + 0.12, 2.25, r"$r_t \odot h_{t-1}$", ha="left", va="center", fontsize=10, color=state)
+    # the update: z_t keeps the old state, 1 - z_t lets the candidate in
+    line([(z_x, y_box + 0.55), (keep_x, rail - 0.26)], gate)
+    ax.text(z_x + 0.1, 5.0, "$z_t$", ha="left", fontsize=11, color=gate)
+    line([(z_x, 4.55), (mix_x - 1.55, 4.55)], gate)
+    node(mix_x - 1.3, 4.55, "1−", fontsize=10)
+    line([(mix_x - 1.04, 4.55), (mix_x - 0.26, 4.55)], gate)
+    ax.text(mix_x - 0.65, 4.7, "$1 - z_t$", ha="center", fontsize=10, color=gate)
+    node(mix_x, 4.55, "×")
+    line([(cand_x + 0.95, y_box), (mix_x, y_box), (mix_x, 4.55 - 0.26)], "#d62728")
+    ax.text(mix_x + 0.1, y_box + 0.35, r"$\tilde h_t$", ha="left", fontsize=11, color="#d62728")
+    line([(mix_x, 4.55 + 0.26), (plus_x, rail - 0.26)], state)
+    ax.text(keep_x + 0.35, rail + 0.3, r"$z_t \odot h_{t-1}$", ha="left", fontsize=10, color=state)
+    ax.text(mix_x + 0.15, 5.3, r"$(1 - z_t) \odot \tilde h_t$", ha="left", fontsize=10, color=state)
+    ax.text(6.0, -0.1, r"Keras stores the blocks side by side in the order z, r, h: kernel $[W_z | W_r | W_h]$, "
+            r"recurrent_kernel $[U_z | U_r | U_h]$, bias $[b_z | b_r | b_h]$", ha="center", fontsize=9)
+    ax.set(xlim=(-0.8, 12.8), ylim=(-0.4, 6.9))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(r"One GRU step: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$ "
+                 "(reset before the product, reset_after=False)")
+    return ax

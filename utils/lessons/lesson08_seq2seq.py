@@ -1,0 +1,248 @@
+"""Sequence-to-sequence helpers (lesson 08: dates written in 18 languages -> ISO dates).
+
+Lesson 08 explains each piece in small steps; these are the shared versions:
+
+- `CharTokenizer`: characters <-> ids for either side of a task, with id 0 for padding
+  and id 1 for the decoder's start token; `encode_batch` pads a list of texts.
+- `decoder_inputs`: teacher forcing: the target shifted one step right, behind the start token.
+- `seq2seq_dataset`: the `tf.data` pipeline of ((encoder ids, decoder inputs), targets)
+  that batches texts of similar length together and cuts each batch to its longest
+  text, so that a GRU encoder runs no steps over padding.
+- `greedy_decode` and `beam_search`: decode with any model through one function
+  `step(tokens, state) -> (logits, new_state)`. A GRU's state is its hidden state (plus
+  what attention reads); a Transformer's "state" is the prefix it re-reads at each step.
+- `sequence_scores`: exact match and per-character accuracy.
+
+Bad input (an unknown character, an empty or too long text, a beam width < 1) raises a
+ValueError that says what was wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from utils.core import checks
+
+PAD_ID, START_ID = 0, 1  # reserved ids; the characters start at 2
+LENGTH_BUCKETS = (12, 16, 20, 28)  # seq2seq_dataset: texts up to 12, 13-16, 17-20, 21-28, longer
+
+
+# ---------------------------------------------------------------- the character tables
+def text_list(texts) -> list[str]:
+    """`texts` (a list, array or Series of str) as a non-empty list."""
+    if isinstance(texts, str):
+        raise TypeError("expected a list of texts, got one str (wrap it in a list)")
+    texts = list(texts)
+    if not texts:
+        raise ValueError("the list of texts is empty")
+    if not all(isinstance(t, str) for t in texts):
+        raise TypeError("every text must be a str")
+    return texts
+
+
+def id_array(name: str, ids) -> np.ndarray:
+    """`ids` as a 2-D int32 array (one row per sequence)."""
+    array = np.asarray(ids)
+    if array.ndim != 2 or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{name} must be a 2-D array of integer ids, got {array.dtype} {array.shape}")
+    return array.astype(np.int32)
+
+
+@dataclass(frozen=True)
+class CharTokenizer:
+    """The characters one side of a task knows, in a fixed order, and its longest text.
+
+    Id 0 is padding, id 1 the start token, the characters follow: `chars[i]` has id i + 2.
+    Build it from the training texts with `CharTokenizer.from_texts(texts, max_length)`.
+    """
+
+    chars: tuple[str, ...]
+    max_length: int
+    ids: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if not self.chars:
+            raise ValueError("a tokenizer needs at least one character")
+        if any(not isinstance(c, str) or len(c) != 1 for c in self.chars):
+            raise ValueError("every tokenizer entry must be a single character")
+        if len(set(self.chars)) != len(self.chars):
+            raise ValueError("the tokenizer lists a character twice")
+        checks.positive_int("max_length", self.max_length)
+        object.__setattr__(self, "ids", {c: i + 2 for i, c in enumerate(self.chars)})
+
+    @classmethod
+    def from_texts(cls, texts, max_length: int | None = None) -> "CharTokenizer":
+        """Every distinct character of `texts`, sorted; `max_length` defaults to the longest text."""
+        texts = text_list(texts)
+        longest = max(len(t) for t in texts)
+        if longest == 0:
+            raise ValueError("every text is empty: build the tokenizer from the training texts")
+        return cls(tuple(sorted(set("".join(texts)))), longest if max_length is None else max_length)
+
+    @property
+    def vocab_size(self) -> int:
+        """The number of ids: the characters plus padding and start."""
+        return len(self.chars) + 2
+
+    def encode(self, text: str, what: str = "text") -> np.ndarray:
+        """The ids of the characters of `text` (int32, no padding)."""
+        if not isinstance(text, str):
+            raise TypeError(f"expected the {what} as a str, got {type(text).__name__}")
+        if not text:
+            raise ValueError(f"the {what} is empty: give at least one character")
+        if len(text) > self.max_length:
+            raise ValueError(
+                f"the {what} has {len(text)} characters, more than the {self.max_length} this model "
+                f"reads: {text!r}. Shorten it (the model never saw longer inputs)."
+            )
+        unknown = [c for c in dict.fromkeys(text) if c not in self.ids]
+        if unknown:
+            raise ValueError(
+                f"the {what} {text!r} has {len(unknown)} character(s) the model never saw: "
+                f"{', '.join(repr(c) for c in unknown)}. It knows {len(self.chars)} characters "
+                "(those of its training texts); replace or remove the others."
+            )
+        return np.fromiter((self.ids[c] for c in text), dtype=np.int32, count=len(text))
+
+    def encode_batch(self, texts, what: str = "text") -> np.ndarray:
+        """The texts as one int32 array of shape (len(texts), max_length), padded with 0 at the end."""
+        texts = text_list(texts)
+        batch = np.full((len(texts), self.max_length), PAD_ID, dtype=np.int32)
+        for row, text in enumerate(texts):
+            ids = self.encode(text, what=f"{what} number {row}")
+            batch[row, :len(ids)] = ids
+        return batch
+
+    def decode(self, ids) -> str:
+        """The text of a sequence of ids; padding and start ids are skipped."""
+        ids = np.asarray(ids).reshape(-1)
+        if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size):
+            raise ValueError(f"ids must lie in 0..{self.vocab_size - 1}, got {ids.min()}..{ids.max()}")
+        return "".join(self.chars[i - 2] for i in ids if i >= 2)
+
+    def decode_batch(self, ids) -> list[str]:
+        """One text per row of a 2-D id array."""
+        return [self.decode(row) for row in np.asarray(ids)]
+
+
+def decoder_inputs(target_ids, start_id: int = START_ID) -> np.ndarray:
+    """Teacher forcing: at step t the decoder reads the true character t - 1 (the start token at t = 0)."""
+    target_ids = id_array("target_ids", target_ids)
+    start = np.full((len(target_ids), 1), start_id, dtype=np.int32)
+    return np.concatenate([start, target_ids[:, :-1]], axis=1)
+
+
+def text_lengths(encoder_ids) -> np.ndarray:
+    """The number of characters before the padding in each row of `encode_batch`'s array."""
+    return (np.asarray(encoder_ids) != PAD_ID).sum(axis=1).astype(np.int32)
+
+
+# ---------------------------------------------------------------- the tf.data pipeline
+def seq2seq_dataset(encoder_ids, target_ids, batch_size: int, shuffle: bool = False,
+                    seed: int | None = None, buckets=LENGTH_BUCKETS):
+    """Batches of ((encoder ids, decoder inputs), targets) for `model.fit`, similar lengths together.
+
+    Each text goes to a length bucket (`buckets` are the upper bounds); a batch holds
+    texts of one bucket and is cut to its longest text. With `shuffle`, the order of
+    texts (hence the batches) changes at every epoch. The last batch of a bucket may be
+    smaller; `len(dataset)` is the number of batches per epoch.
+    """
+    import tensorflow as tf
+
+    batch_size = checks.positive_int("batch_size", batch_size)
+    encoder_ids, target_ids = id_array("encoder_ids", encoder_ids), id_array("target_ids", target_ids)
+    checks.same_length("encoder_ids rows", encoder_ids, "target_ids rows", target_ids)
+    lengths = text_lengths(encoder_ids)
+    if lengths.min() == 0:
+        raise ValueError("a row of encoder_ids is all padding: every input needs at least one character")
+    rows_per_bucket = np.bincount(np.searchsorted(buckets, lengths), minlength=len(buckets) + 1)
+    n_batches = int(np.sum(-(-rows_per_bucket // batch_size)))  # each bucket ends with one partial batch
+    dataset = tf.data.Dataset.from_tensor_slices(
+        (encoder_ids, decoder_inputs(target_ids), target_ids, lengths))
+    if shuffle:
+        dataset = dataset.shuffle(len(encoder_ids), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.bucket_by_sequence_length(
+        lambda enc, dec, target, length: length,
+        bucket_boundaries=[b + 1 for b in buckets],  # tf.data's bounds are exclusive
+        bucket_batch_sizes=[batch_size] * (len(buckets) + 1),
+    )
+
+    def cut_to_longest(enc, dec, target, length):
+        return (enc[:, :tf.reduce_max(length)], dec), target
+
+    dataset = dataset.map(cut_to_longest).apply(tf.data.experimental.assert_cardinality(n_batches))
+    return dataset.prefetch(tf.data.AUTOTUNE)  # len(dataset) is the number of batches
+
+
+# ---------------------------------------------------------------- decoding
+def log_softmax(logits) -> np.ndarray:
+    """Log-probabilities from logits along the last axis (computed stably)."""
+    z = np.asarray(logits, dtype="float64")
+    z = z - z.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
+def batch_size_of(state) -> int:
+    parts = list(state) if isinstance(state, (tuple, list)) else None
+    if not parts:
+        raise ValueError("state must be a tuple of arrays whose first axis is the batch")
+    return len(parts[0])
+
+
+def greedy_decode(step, state, length: int, start_id: int = START_ID) -> np.ndarray:
+    """Decode `length` tokens for a batch, each time feeding back the most likely one.
+
+    `step(tokens, state)` takes one token id per row and the state, and returns
+    (logits of shape (batch, vocabulary), new state); `state` is a tuple of arrays
+    whose first axis is the batch. Returns the ids, shape (batch, length).
+    """
+    length = checks.positive_int("length", length)
+    tokens = np.full(batch_size_of(state), start_id, dtype=np.int32)
+    chosen = []
+    for _ in range(length):
+        logits, state = step(tokens, state)
+        tokens = np.asarray(logits).argmax(axis=-1).astype(np.int32)
+        chosen.append(tokens)
+    return np.stack(chosen, axis=1)
+
+
+def beam_search(step, state, length: int, beam_width: int, start_id: int = START_ID) -> tuple[np.ndarray, float]:
+    """The most likely sequence of `length` tokens for ONE input, keeping `beam_width` candidates.
+
+    At every step each kept sequence is extended by every token; the `beam_width`
+    extensions with the highest total log-probability are kept (ties: the earlier
+    candidate wins), and the state rows are reordered to follow them. Returns
+    (ids of shape (length,), their total log-probability). Width 1 is greedy decoding.
+    """
+    beam_width = checks.positive_int("beam_width", beam_width, why=" (1 is greedy decoding)")
+    length = checks.positive_int("length", length)
+    if batch_size_of(state) != 1:
+        raise ValueError(f"beam_search decodes one input at a time; the state holds {batch_size_of(state)} rows")
+    sequences = np.zeros((1, 0), dtype=np.int32)
+    scores = np.zeros(1)
+    tokens = np.array([start_id], dtype=np.int32)
+    for _ in range(length):
+        logits, state = step(tokens, state)
+        candidates = (scores[:, None] + log_softmax(logits)).ravel()
+        best = np.argsort(-candidates, kind="stable")[:beam_width]
+        rows, tokens = np.divmod(best, np.shape(logits)[-1])
+        tokens = tokens.astype(np.int32)
+        sequences = np.concatenate([sequences[rows], tokens[:, None]], axis=1)
+        scores = candidates[best]
+        state = tuple(np.asarray(part)[rows] for part in state)
+    return sequences[0], float(scores[0])
+
+
+# ---------------------------------------------------------------- scores
+def sequence_scores(predicted_ids, target_ids) -> dict:
+    """Exact match (every character right) and per-character accuracy of decoded sequences."""
+    predicted, target = np.asarray(predicted_ids), np.asarray(target_ids)
+    if predicted.shape != target.shape or predicted.ndim != 2:
+        raise ValueError(
+            f"predicted_ids and target_ids must be 2-D arrays of the same shape, got "
+            f"{predicted.shape} and {target.shape}"
+        )
+    correct = predicted == target
+    return {"exact match": float(correct.all(axis=1).mean()), "per-character accuracy": float(correct.mean())}
