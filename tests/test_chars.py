@@ -17,6 +17,9 @@ from utils.lessons.lesson07_chars import (  # noqa: E402
     current_word,
     generate,
     log_softmax,
+    parallel_streams,
+    predict_carrying_state,
+    predict_resetting_state,
     sequence_dataset,
     softmax,
     stepper_for,
@@ -133,6 +136,29 @@ def test_stepping_the_cells_matches_the_whole_model(vocab, stacked):
     np.testing.assert_allclose(np.array(steps), whole, atol=1e-5)
     last, _ = stepper.read(ids)
     np.testing.assert_allclose(last, whole[-1], atol=1e-5)
+
+
+def test_parallel_streams_are_consecutive_pieces(vocab):
+    ids = vocab.encode(TEXT)
+    inputs, targets = parallel_streams(ids, 3, 10)
+    length = (len(ids) - 1) // 30 * 10
+    assert inputs.shape == targets.shape == (3, length)
+    assert np.array_equal(inputs[:, 1:], targets[:, :-1])
+    assert np.array_equal(inputs.ravel(), ids[:3 * length])  # stream s continues stream s - 1
+    with pytest.raises(ValueError, match="too few"):
+        parallel_streams(ids[:20], 3, 10)
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+def test_carrying_state_equals_reading_each_stream_at_once(vocab, stacked):
+    model = tiny_model(len(vocab), stacked=stacked)
+    inputs, _ = parallel_streams(vocab.encode(TEXT), 4, 15)
+    carried = predict_carrying_state(model, inputs, 15)
+    np.testing.assert_allclose(carried, model.predict(inputs, verbose=0), atol=1e-5)
+    reset = predict_resetting_state(model, inputs, 15)
+    np.testing.assert_allclose(reset[:, :15], carried[:, :15], atol=1e-5)  # the first chunk starts from zero anyway
+    np.testing.assert_allclose(reset[1, 15:30], model.predict(inputs[1:2, 15:30], verbose=0)[0], atol=1e-5)
+    assert not np.allclose(reset[:, 15:], carried[:, 15:], atol=1e-3)  # later chunks lose their context
 
 
 def test_stepper_refuses_other_architectures(vocab):

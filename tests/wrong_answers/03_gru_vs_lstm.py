@@ -22,6 +22,21 @@ def _training(layer="SimpleRNN", optimizer="keras.optimizers.Adam(3e-3)", metric
               rule=_SHORTEST_BELOW):
     return _TRAIN_LOOP.format(layer=layer, optimizer=optimizer, metric=metric, rule=rule)
 
+# Exercise 4 trains one small forecaster per wrong answer (a second or two in fast mode).
+_CHOICE = """
+utils.set_seed()
+choice_model = keras.Sequential([keras.Input((WINDOW, n_features)), keras.layers.{layer}, keras.layers.Dense(HORIZON)])
+choice_model.compile(keras.optimizers.Adam(BEST_RATE["GRU"]), loss="mae")
+history = choice_model.fit(x_train, y_train, epochs={epochs}, batch_size=64, verbose=0)
+choice_val_mae_kw = {error}
+beats_baseline = choice_val_mae_kw < naive_mae_kw
+"""
+_VAL_MAE_KW = "float(np.abs(choice_model.predict(x_val, verbose=0) - y_val).mean() * kw_per_unit)"
+
+
+def _choice(layer="GRU(20)", epochs="POWER_EPOCHS", error=_VAL_MAE_KW):
+    return _CHOICE.format(layer=layer, epochs=epochs, error=error)
+
 
 WRONG_ANSWERS = {
     1: {
@@ -105,5 +120,15 @@ breakdown_length = None
         "a GRU instead of a SimpleRNN": _training(layer="GRU"),
         "the longest length below 0.5 instead of the shortest": _training(
             rule="max((length for length in BREAKDOWN_LENGTHS if accuracy_by_length[length] < 0.5), default=None)"),
+    },
+    4: {
+        "an LSTM(32), over the weight budget": _choice(layer="LSTM(32)"),
+        "the lesson's GRU(32), over the weight budget": _choice(layer="GRU(32)"),
+        "one epoch more than asked": _choice(epochs="POWER_EPOCHS + 1"),
+        "the MAE left in standardised units": _choice(
+            error="float(np.abs(choice_model.predict(x_val, verbose=0) - y_val).mean())"),
+        "the MAE measured on the training windows": _choice(
+            error="float(np.abs(choice_model.predict(x_train, verbose=0) - y_train).mean() * kw_per_unit)"),
+        "the last training loss from the history": _choice(error='history.history["loss"][-1] * kw_per_unit'),
     },
 }

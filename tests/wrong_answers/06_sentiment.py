@@ -99,4 +99,70 @@ one_gru = 4 * (units * (embedding_dim + units) + units)
 return vocab_size * embedding_dim + 2 * one_gru + 2 * units + 1
 """,
     },
+    4: {
+        "single words only (ngrams not set)": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, output_mode="tf_idf")
+bigram_vectorizer.adapt(train_df.text.to_numpy())
+train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
+utils.set_seed(SEEDS[0])
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+train_classifier(bigram_model, train_pairs, val_pairs)
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
+bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+""",
+        "the vocabulary adapted on the training and validation sentences": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
+bigram_vectorizer.adapt(np.concatenate([train_df.text.to_numpy(), val_df.text.to_numpy()]))
+train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
+utils.set_seed(SEEDS[0])
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+train_classifier(bigram_model, train_pairs, val_pairs)
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
+bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+""",
+        "the accuracy measured on the test split": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
+bigram_vectorizer.adapt(train_df.text.to_numpy())
+train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
+utils.set_seed(SEEDS[0])
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+train_classifier(bigram_model, train_pairs, val_pairs)
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, test_df.text) >= 0.5
+bigram_val_accuracy = float(np.mean(predicted == test_df.label.to_numpy()))
+""",
+        "the accuracy measured on the training split": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
+bigram_vectorizer.adapt(train_df.text.to_numpy())
+train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
+utils.set_seed(SEEDS[0])
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+train_classifier(bigram_model, train_pairs, val_pairs)
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, train_df.text) >= 0.5
+bigram_val_accuracy = float(np.mean(predicted == train_df.label.to_numpy()))
+""",
+        "the model never trained": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
+bigram_vectorizer.adapt(train_df.text.to_numpy())
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+bigram_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
+bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+""",
+        "the predictions thresholded at the wrong side (P < 0.5 called positive)": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
+bigram_vectorizer.adapt(train_df.text.to_numpy())
+train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
+utils.set_seed(SEEDS[0])
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+train_classifier(bigram_model, train_pairs, val_pairs)
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) < 0.5
+bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+""",
+    },
 }

@@ -128,4 +128,53 @@ logits = model.predict(line_ids[None, :-1], verbose=0)[0].astype("float64")
 return float(-np.mean(logits[np.arange(len(line_ids) - 1), line_ids[1:]]) / math.log(2))
 """,
     },
+    5: {
+        "ties broken by the first character seen (Counter.most_common)": """
+following = collections.defaultdict(collections.Counter)
+for i in range(context, len(train_text)):
+    following[train_text[i - context:i]][train_text[i]] += 1
+best = {seen: counts.most_common(1)[0][0] for seen, counts in following.items()}
+most_common = collections.Counter(train_text).most_common(1)[0][0]
+return [best.get(text[i - context:i], most_common) for i in range(context, len(text))]
+""",
+        "the context includes the character to predict (off by one)": """
+following = collections.defaultdict(collections.Counter)
+for i in range(context, len(train_text)):
+    following[train_text[i - context:i]][train_text[i]] += 1
+best = {seen: min(counts, key=lambda char: (-counts[char], char)) for seen, counts in following.items()}
+most_common = min(set(train_text), key=lambda char: (-train_text.count(char), char))
+return [best.get(text[i - context + 1:i + 1], most_common) for i in range(context, len(text))]
+""",
+        "counted on the text being predicted instead of the training text": """
+following = collections.defaultdict(collections.Counter)
+for i in range(context, len(text)):
+    following[text[i - context:i]][text[i]] += 1
+best = {seen: min(counts, key=lambda char: (-counts[char], char)) for seen, counts in following.items()}
+most_common = min(set(train_text), key=lambda char: (-train_text.count(char), char))
+return [best.get(text[i - context:i], most_common) for i in range(context, len(text))]
+""",
+        "an unseen context gets a space": """
+following = collections.defaultdict(collections.Counter)
+for i in range(context, len(train_text)):
+    following[train_text[i - context:i]][train_text[i]] += 1
+best = {seen: min(counts, key=lambda char: (-counts[char], char)) for seen, counts in following.items()}
+return [best.get(text[i - context:i], " ") for i in range(context, len(text))]
+""",
+        "always one character of context (the argument ignored)": """
+following = collections.defaultdict(collections.Counter)
+for i in range(1, len(train_text)):
+    following[train_text[i - 1]][train_text[i]] += 1
+best = {seen: min(counts, key=lambda char: (-counts[char], char)) for seen, counts in following.items()}
+most_common = min(set(train_text), key=lambda char: (-train_text.count(char), char))
+return [best.get(text[i - 1], most_common) for i in range(context, len(text))]
+""",
+        "a prediction for every position, the first ones padded": """
+following = collections.defaultdict(collections.Counter)
+for i in range(context, len(train_text)):
+    following[train_text[i - context:i]][train_text[i]] += 1
+best = {seen: min(counts, key=lambda char: (-counts[char], char)) for seen, counts in following.items()}
+most_common = min(set(train_text), key=lambda char: (-train_text.count(char), char))
+return [most_common] * context + [best.get(text[i - context:i], most_common) for i in range(context, len(text))]
+""",
+    },
 }

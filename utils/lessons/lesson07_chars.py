@@ -8,6 +8,9 @@ Lesson 07 explains each piece in small steps; these are the shared versions:
 - `GRUStepper`: run a trained Embedding -> GRU(s) -> Dense model one character at a
   time, carrying the GRU state between steps (it calls each GRU layer's own cell, so the
   trained weights are reused as they are).
+- `parallel_streams` and `predict_carrying_state`: read a long text as consecutive
+  chunks with each GRU's state passed from one chunk to the next, instead of starting
+  every chunk from a zero state.
 - `generate` (temperature sampling), `top_k_next` (the next-character suggestions of a
   phone keyboard) and `complete_word` (the most likely completion of the current word,
   by beam search).
@@ -229,6 +232,53 @@ def encode_prefix(vocab: CharVocabulary, prefix: str) -> np.ndarray:
     if not prefix:
         raise ValueError("the prefix is empty: give at least one character to start from (for example '\\n')")
     return vocab.encode(prefix, what="prefix")
+
+
+# ---------------------------------------------------------------- carrying the state across chunks
+def parallel_streams(ids, n_streams: int, seq_length: int):
+    """(inputs, targets), each (n_streams, n_chunks * seq_length): the ids cut into contiguous streams.
+
+    Stream s continues where stream s - 1 ends; column block c of a stream is its c-th chunk,
+    so consecutive chunks of one row are consecutive pieces of the text. The tail that does
+    not fill a whole chunk in every stream is dropped.
+    """
+    ids = np.asarray(ids)
+    checks.positive_int("n_streams", n_streams)
+    checks.positive_int("seq_length", seq_length)
+    n_chunks = (len(ids) - 1) // (n_streams * seq_length)
+    if n_chunks < 1:
+        raise ValueError(f"{len(ids):,} ids are too few for {n_streams} streams of one {seq_length}-id chunk")
+    length = n_chunks * seq_length
+    streams = np.stack([ids[s * length: (s + 1) * length + 1] for s in range(n_streams)])
+    return streams[:, :-1], streams[:, 1:]
+
+
+def predict_carrying_state(model, inputs, seq_length: int) -> np.ndarray:
+    """Logits for `inputs` (n_streams, T) read `seq_length` columns at a time, carrying the state.
+
+    Each GRU layer starts the next chunk from its state at the end of the previous one
+    (for a GRU the state is its last output), so every chunk sees all the text before it.
+    The result equals reading each whole stream at once; only the memory use differs.
+    """
+    layers = stepper_for(model).layers
+    embedding, grus, dense = layers[0], layers[1:-1], layers[-1]
+    inputs = np.asarray(inputs)
+    states = [np.zeros((len(inputs), gru.units), dtype="float32") for gru in grus]
+    logits = []
+    for start in range(0, inputs.shape[1], seq_length):
+        x = embedding(inputs[:, start:start + seq_length])
+        for i, gru in enumerate(grus):
+            x = gru(x, initial_state=states[i])
+            states[i] = x[:, -1, :]  # the state after the chunk's last character
+        logits.append(np.asarray(dense(x)))
+    return np.concatenate(logits, axis=1)
+
+
+def predict_resetting_state(model, inputs, seq_length: int) -> np.ndarray:
+    """Logits for `inputs` (n_streams, T) with every `seq_length` chunk read from a zero state."""
+    inputs = np.asarray(inputs)
+    chunks = inputs.reshape(-1, seq_length)  # row-major: the chunks of stream 0, then stream 1, ...
+    return np.asarray(model.predict(chunks, verbose=0)).reshape(*inputs.shape, -1)
 
 
 # ---------------------------------------------------------------- generation and predictive text
