@@ -164,5 +164,27 @@ train_classifier(bigram_model, train_pairs, val_pairs)
 predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) < 0.5
 bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
 """,
+        "the vocabulary size of the single-word bag (max_tokens=MAX_TOKENS)": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=MAX_TOKENS, ngrams=2, output_mode="tf_idf")
+bigram_vectorizer.adapt(train_df.text.to_numpy())
+train_pairs, val_pairs, _ = split_pipelines(bigram_vectorizer)
+utils.set_seed(SEEDS[0])
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+train_classifier(bigram_model, train_pairs, val_pairs)
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
+bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+""",
+        "counts instead of tf-idf": """
+bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="count")
+bigram_vectorizer.adapt(train_df.text.to_numpy())
+train_pairs, val_pairs, _ = split_pipelines(bigram_vectorizer)
+utils.set_seed(SEEDS[0])
+bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
+                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
+train_classifier(bigram_model, train_pairs, val_pairs)
+predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
+bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+""",
     },
 }
