@@ -56,11 +56,12 @@ HEADLINES = {
         "{test_mae_same_hour_yesterday:.3f} kW ({best_by_validation_vs_best_naive_pct:+.1f}%); "
         "24 h direct / recursive / seq2seq {test_mae_direct:.3f} / {test_mae_recursive:.3f} / {test_mae_seq2seq:.3f} kW",
     "06_sentiment.ipynb":
-        "test accuracy: GRU {test_accuracy_gru:.3f}, bag of words {test_accuracy_bag_of_words:.3f}, "
-        "majority {test_accuracy_majority:.3f}",
+        "chosen on validation: {chosen_model}, test accuracy {test_accuracy_chosen:.3f}; bag of words "
+        "{test_accuracy_bag_of_words:.3f}, majority {test_accuracy_majority:.3f}",
     "07_text_generation.ipynb":
-        "next-character accuracy {val_accuracy:.3f}, {val_bits_per_char:.2f} bits per character "
-        "(bigram {bigram_accuracy:.3f})",
+        "test next-character accuracy {test_accuracy:.3f}, {test_bits_per_char:.2f} bits per character "
+        "(bigram {bigram_test_accuracy:.3f}); state carried across chunks {val_accuracy_carried_state:.3f} "
+        "vs reset {val_accuracy_reset_state:.3f} (validation)",
     "08_attention.ipynb":
         "test exact match: GRU with attention {test_exact_match_attention:.4f}, without "
         "{test_exact_match_no_attention:.4f}, Transformer {test_exact_match_transformer:.4f}; "
