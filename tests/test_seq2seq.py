@@ -18,7 +18,6 @@ from utils.lessons.lesson08_seq2seq import (
     beam_search,
     decoder_inputs,
     greedy_decode,
-    log_softmax,
     seq2seq_dataset,
     sequence_scores,
     text_lengths,
@@ -212,6 +211,8 @@ def test_beam_width_below_one_and_batches_are_refused():
 
 
 def test_log_softmax_is_a_stable_log_distribution():
+    from utils.core.probability import log_softmax
+
     out = log_softmax(np.array([[1000.0, 1000.0, 0.0], [1.0, 2.0, 3.0]]))
     np.testing.assert_allclose(np.exp(out).sum(axis=1), 1.0)
     assert np.isclose(out[0, 0], np.log(0.5))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core import checks
+from ..core import checks, probability
 
 
 def describe_chars(chars) -> str:
@@ -206,9 +206,7 @@ def stepper_for(model) -> GRUStepper:
 def log_softmax(logits, temperature: float = 1.0) -> np.ndarray:
     """Log-probabilities from logits divided by `temperature` (a lower temperature is sharper)."""
     check_temperature(temperature)
-    z = np.asarray(logits, dtype="float64") / temperature
-    z = z - z.max(axis=-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    return probability.log_softmax(np.asarray(logits, dtype="float64") / temperature)
 
 
 def softmax(logits, temperature: float = 1.0) -> np.ndarray:

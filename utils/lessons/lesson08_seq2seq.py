@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from utils.core import checks
+from ..core import checks
+from ..core.probability import log_softmax
 
 PAD_ID, START_ID = 0, 1  # reserved ids; the characters start at 2
 LENGTH_BUCKETS = (12, 16, 20, 28)  # seq2seq_dataset: texts up to 12, 13-16, 17-20, 21-28, longer
@@ -177,13 +178,6 @@ def seq2seq_dataset(encoder_ids, target_ids, batch_size: int, shuffle: bool = Fa
 
 
 # ---------------------------------------------------------------- decoding
-def log_softmax(logits) -> np.ndarray:
-    """Log-probabilities from logits along the last axis (computed stably)."""
-    z = np.asarray(logits, dtype="float64")
-    z = z - z.max(axis=-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
-
-
 def batch_size_of(state) -> int:
     parts = list(state) if isinstance(state, (tuple, list)) else None
     if not parts:

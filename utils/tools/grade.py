@@ -206,7 +206,7 @@ def run_in_course_copy(nb, lesson_name: str, mode: str, timeout: float) -> Execu
     return Execution(result, exit_code is None, failure)
 
 
-def execute_notebook(notebook: Path, executed: Path, kernel_pid: Path) -> None:
+def execute_saving_each_cell(notebook: Path, executed: Path, kernel_pid: Path) -> None:
     """In the child process: run every cell, errors allowed, saving after each one."""
     from nbclient import NotebookClient
 
@@ -363,4 +363,4 @@ def write_reports(results: list[Graded], out_dir: Path, mode: str) -> str:
 
 
 if __name__ == "__main__":  # the child process started by run_in_course_copy
-    execute_notebook(*(Path(arg) for arg in sys.argv[1:]))
+    execute_saving_each_cell(*(Path(arg) for arg in sys.argv[1:]))
