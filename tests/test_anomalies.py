@@ -1,0 +1,176 @@
+"""Unit tests of utils.lessons.lesson09_anomalies: labels by rule and the day-level evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from utils.lessons import lesson09_anomalies as anomalies
+
+
+def hourly_frame(days: int = 5, start: str = "2024-01-01", seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    index = pd.date_range(start, periods=24 * days, freq="h")
+    return pd.DataFrame({"power": rng.uniform(0.2, 3, len(index)).round(4),
+                         "voltage": rng.uniform(230, 245, len(index)).round(2)}, index=index)
+
+
+# ---------------------------------------------------------------- labels
+def test_copied_days_finds_a_copied_day_and_respects_min_hours():
+    df = hourly_frame()
+    df.loc["2024-01-03"] = df.loc["2024-01-02"].to_numpy()  # a whole day copied
+    df.loc["2024-01-05 00:00":"2024-01-05 09:00"] = df.loc["2024-01-04 00:00":"2024-01-04 09:00"].to_numpy()
+    assert anomalies.copied_hours(df).sum() == 24 + 10
+    days = anomalies.copied_days(df, min_hours=12)
+    assert list(days[days].index.strftime("%m-%d")) == ["01-03"]
+    assert anomalies.copied_days(df, min_hours=10)["2024-01-05"]
+    assert not anomalies.copied_days(df, min_hours=11)["2024-01-05"]
+
+
+def test_a_copy_needs_every_column():
+    df = hourly_frame()
+    df.loc["2024-01-03", "power"] = df.loc["2024-01-02", "power"].to_numpy()  # only one column equal
+    assert not anomalies.copied_days(df, min_hours=1).any()
+
+
+def test_partial_days_are_left_out():
+    df = hourly_frame(days=4).iloc[5:-3]
+    days = anomalies.copied_days(df)
+    assert list(days.index.strftime("%m-%d")) == ["01-02", "01-03"]
+    assert days.index.equals(anomalies.daily_means(df["power"]).index)
+
+
+def test_away_days_needs_a_run_below_the_trailing_median():
+    index = pd.date_range("2024-01-01", periods=24 * 40, freq="h")
+    power = pd.Series(1.0, index=index)
+    power["2024-01-20":"2024-01-23"] = 0.3  # 4 days away
+    power["2024-01-30"] = 0.3  # one low day: not a run
+    away = anomalies.away_days(power, fraction=0.6, reference_days=10, min_days=3)
+    assert list(away[away].index.strftime("%m-%d")) == ["01-20", "01-21", "01-22", "01-23"]
+    assert anomalies.away_days(power, fraction=0.6, reference_days=10, min_days=5).sum() == 0
+
+
+def test_trailing_zscore_uses_only_the_days_before():
+    daily = pd.Series([1.0, 2.0, 3.0, 10.0])
+    z = anomalies.trailing_zscore(daily, days=3)
+    assert np.isnan(z.iloc[:3]).all()
+    assert z.iloc[3] == pytest.approx((10 - 2) / 1.0)
+
+
+def test_split_days_and_label_counts():
+    days = pd.date_range("2024-12-30", periods=6, freq="D")
+    splits = anomalies.split_days(days, "2025-01-01", "2025-01-03")
+    assert list(splits) == ["train", "train", "validation", "validation", "test", "test"]
+    labels = pd.DataFrame({"copied": [True, False, False, True, True, False]}, index=days)
+    table = anomalies.label_counts(labels, splits)
+    assert table.loc["year 2024", "copied"] == 1 and table.loc["year 2025", "days"] == 4
+    assert list(table.loc[["train", "validation", "test", "all"], "copied"]) == [1, 1, 1, 3]
+
+
+# ---------------------------------------------------------------- evaluation
+def brute_force_average_precision(labels, scores) -> float:
+    """Mean over positives of the precision when flagging every score >= that positive's score."""
+    labels, scores = np.asarray(labels, bool), np.asarray(scores, float)
+    precisions = [labels[scores >= s].mean() for s in scores[labels]]
+    return float(np.mean(precisions))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_average_precision_matches_brute_force_with_ties(seed):
+    rng = np.random.default_rng(seed)
+    labels = rng.random(60) < 0.2
+    labels[0] = True
+    scores = rng.integers(0, 6, 60).astype(float)  # many ties
+    assert anomalies.average_precision(labels, scores) == pytest.approx(brute_force_average_precision(labels, scores))
+
+
+def test_curve_groups_ties_and_ends_at_full_recall():
+    curve = anomalies.precision_recall_curve([1, 0, 1, 1, 0], [0.9, 0.9, 0.5, 0.1, 0.5])
+    assert list(curve["threshold"]) == [0.9, 0.5, 0.1]
+    assert list(curve["flagged"]) == [2, 4, 5]
+    assert curve["recall"].iloc[-1] == 1 and curve["precision"].iloc[-1] == pytest.approx(0.6)
+
+
+def test_perfect_and_reversed_scores():
+    labels = np.array([0, 0, 1, 1])
+    assert anomalies.average_precision(labels, [0, 1, 2, 3]) == 1
+    assert anomalies.average_precision(labels, [3, 2, 1, 0]) == pytest.approx((1 / 3 + 2 / 4) / 2)
+
+
+def test_threshold_for_recall_and_precision_recall_at():
+    labels, scores = [1, 0, 1, 1, 0], [0.9, 0.9, 0.5, 0.1, 0.5]
+    assert anomalies.threshold_for_recall(labels, scores, 0.5) == 0.5
+    assert anomalies.threshold_for_recall(labels, scores, 1 / 3) == 0.9
+    assert anomalies.threshold_for_recall(labels, scores, 1.0) == 0.1
+    assert anomalies.precision_recall_at(labels, scores, 0.5) == (0.5, pytest.approx(2 / 3))
+    assert anomalies.precision_recall_at(labels, scores, 5.0) == (0.0, 0.0)
+
+
+# ---------------------------------------------------------------- bad input
+def test_not_hourly_or_nan_or_wrong_index_is_refused():
+    df = hourly_frame()
+    with pytest.raises(ValueError, match="not one row per hour"):
+        anomalies.copied_days(df.drop(df.index[30]))
+    with pytest.raises(ValueError, match="not one row per hour"):
+        anomalies.copied_days(df.resample("2h").mean())
+    with pytest.raises(ValueError, match="NaNs"):
+        anomalies.copied_days(df.replace(df.iloc[7, 0], np.nan))
+    with pytest.raises(ValueError, match="DatetimeIndex"):
+        anomalies.copied_days(df.reset_index(drop=True))
+    with pytest.raises(TypeError, match="DataFrame or Series"):
+        anomalies.copied_days(df.to_numpy())
+    with pytest.raises(TypeError, match="Series"):
+        anomalies.daily_means(df)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(fraction=1.5), "fraction"), (dict(fraction=0), "fraction"),
+    (dict(reference_days=1), "reference_days"), (dict(min_days=0), "min_days"),
+])
+def test_away_days_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        anomalies.away_days(hourly_frame()["power"], **kwargs)
+
+
+def test_min_hours_out_of_range():
+    for bad in (0, 25, 12.0):
+        with pytest.raises(ValueError, match="min_hours"):
+            anomalies.copied_days(hourly_frame(), min_hours=bad)
+
+
+def test_evaluation_refuses_bad_labels_and_scores():
+    with pytest.raises(ValueError, match="no positive day"):
+        anomalies.average_precision([0, 0, 0], [1, 2, 3])
+    with pytest.raises(ValueError, match="NaN"):
+        anomalies.average_precision([0, 1, 0], [1, np.nan, 3])
+    with pytest.raises(ValueError, match="same length"):
+        anomalies.precision_recall_curve([0, 1], [1, 2, 3])
+    with pytest.raises(ValueError, match="True/False"):
+        anomalies.precision_recall_curve([0, 2, 1], [1, 2, 3])
+    with pytest.raises(ValueError, match="one entry per day"):
+        anomalies.precision_recall_curve([], [])
+    for bad in (0, 1.2, -0.1, True):
+        with pytest.raises(ValueError, match="recall"):
+            anomalies.threshold_for_recall([0, 1], [1, 2], bad)
+    with pytest.raises(ValueError, match="threshold"):
+        anomalies.precision_recall_at([0, 1], [1, 2], np.nan)
+
+
+def test_split_dates_out_of_range():
+    days = pd.date_range("2024-01-01", periods=10, freq="D")
+    with pytest.raises(ValueError, match="val_start"):
+        anomalies.split_days(days, "2024-01-08", "2024-01-05")
+    with pytest.raises(ValueError, match="val_start"):
+        anomalies.split_days(days, "2024-01-03", "2025-01-01")
+
+
+def test_shipped_data_labels():
+    """The counts lesson 09 states: 19 copied days (min 12 hours) and 95 away days."""
+    import utils
+
+    power = utils.load_household_power()
+    copied = anomalies.copied_days(power)
+    away = anomalies.away_days(power["global_active_power"])
+    assert copied.sum() == 19 and copied["2007-04-29"] and copied["2010-08-19"]
+    assert away.sum() == 95 and away["2008-08-15"] and not (copied & away).any()

@@ -1,0 +1,127 @@
+"""Unit tests of utils.lessons.lesson10_deploy (lesson 10: step models, LiteRT conversion in a child process)."""
+
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+
+from utils.lessons import lesson10_deploy as deploy  # noqa: E402
+
+
+def small_forecaster(units=5, features=3, window=6):
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((window, features)), keras.layers.GRU(units),
+                             keras.layers.Dense(2)])
+
+
+def small_char_model(vocab=11, units=6):
+    keras.utils.set_random_seed(1)
+    return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 4),
+                             keras.layers.GRU(units, return_sequences=True), keras.layers.Dropout(0.5),
+                             keras.layers.Dense(vocab)])
+
+
+def run_steps(step, sequences):
+    """The step model's outputs at every step, carrying the state from zero."""
+    state = np.zeros((len(sequences), step.get_layer("gru_cell").units), dtype="float32")
+    outputs = []
+    for t in range(sequences.shape[1]):
+        result = step({"x_t": sequences[:, t], "state": state})
+        state = np.asarray(result["state"])
+        outputs.append(np.asarray(result["output"]))
+    return np.stack(outputs, axis=1)
+
+
+def test_step_model_of_a_forecaster_matches_the_whole_window():
+    model = small_forecaster()
+    windows = np.random.default_rng(0).normal(size=(4, 6, 3)).astype("float32")
+    stepped = run_steps(deploy.step_model(model), windows)
+    np.testing.assert_allclose(stepped[:, -1], model.predict(windows, verbose=0), atol=1e-5)
+
+
+def test_step_model_of_a_character_model_matches_every_position():
+    model = small_char_model()
+    ids = np.random.default_rng(0).integers(0, 11, size=(3, 20)).astype("int32")
+    np.testing.assert_allclose(run_steps(deploy.step_model(model), ids), model.predict(ids, verbose=0), atol=1e-5)
+
+
+def test_step_model_refuses_other_architectures():
+    lstm = keras.Sequential([keras.Input((4, 2)), keras.layers.LSTM(3), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="GRU -> Dense"):
+        deploy.step_model(lstm)
+
+
+def test_recorded_step_inputs_are_what_the_step_model_sees():
+    step = deploy.step_model(small_forecaster())
+    windows = np.random.default_rng(2).normal(size=(4, 6, 3)).astype("float32")
+    seen = deploy.recorded_step_inputs(step, windows)
+    assert seen["x_t"].shape == (24, 3) and seen["state"].shape == (24, 5)
+    np.testing.assert_array_equal(seen["state"][:4], 0)  # every sequence starts from a zero state
+    np.testing.assert_array_equal(seen["x_t"][4:8], windows[:, 1])  # time-major: step 1 of every sequence
+    after_one = np.asarray(step({"x_t": windows[:, 0], "state": seen["state"][:4]})["state"])
+    np.testing.assert_allclose(seen["state"][4:8], after_one, atol=1e-6)
+
+
+def test_failure_reason_reads_the_exception_the_signal_or_the_last_line():
+    stdout = f"noise\n{deploy.FAILURE_MARK} ConverterError: <unknown>:0: error: 'tf.TensorListReserve' op requires"
+    assert "'tf.TensorListReserve'" in deploy.failure_reason(1, stdout, "")
+    assert "SIGABRT" in deploy.failure_reason(-6, "", "")
+    assert "code 3: the end" in deploy.failure_reason(3, "", "start\nthe end\n\n")
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("import os; os.abort()", "SIGABRT"),
+    (f"print({deploy.FAILURE_MARK!r}, 'ValueError: no good'); raise SystemExit(1)", "ValueError: no good"),
+    ("import sys; print('broken', file=sys.stderr); sys.exit(4)", "code 4: broken"),
+])
+def test_a_crashing_converter_becomes_a_result_row(monkeypatch, tmp_path, script, expected):
+    monkeypatch.setattr(deploy, "_child_script", lambda arguments: script)
+    row = deploy.convert_in_subprocess(tmp_path / "model", tmp_path / "out.tflite", "float16")
+    assert row["format"] == "float16" and row["converted"] is False
+    assert np.isnan(row["size (kB)"]) and expected in row["reason"]
+
+
+def test_a_hanging_converter_is_stopped(monkeypatch, tmp_path):
+    monkeypatch.setattr(deploy, "_child_script", lambda arguments: "import time; time.sleep(30)")
+    row = deploy.convert_in_subprocess(tmp_path / "model", tmp_path / "out.tflite", timeout=1)
+    assert row["converted"] is False and "within 1 s" in row["reason"]
+
+
+def test_a_child_that_succeeds_without_a_file_is_not_converted(monkeypatch, tmp_path):
+    monkeypatch.setattr(deploy, "_child_script", lambda arguments: "pass")
+    assert deploy.convert_in_subprocess(tmp_path / "model", tmp_path / "out.tflite")["converted"] is False
+
+
+def test_convert_saved_model_refuses_unknown_formats(tmp_path):
+    with pytest.raises(ValueError, match="unknown quantization"):
+        deploy.convert_saved_model(tmp_path, tmp_path / "x.tflite", "int4")
+
+
+def test_a_step_model_converts_in_a_child_and_runs_in_litert(tmp_path):
+    pytest.importorskip("ai_edge_litert")
+    model = small_forecaster()
+    step = deploy.step_model(model)
+    step.export(tmp_path / "step", verbose=False)
+    path = tmp_path / "step.tflite"
+    row, failed = deploy.convert_all([
+        {"saved_model_dir": tmp_path / "step", "tflite_path": path},
+        {"saved_model_dir": tmp_path / "missing", "tflite_path": tmp_path / "missing.tflite"},
+    ])
+    assert row["converted"], row["reason"]
+    assert row["size (kB)"] == pytest.approx(path.stat().st_size / 1000)
+    assert failed["converted"] is False and failed["reason"]
+    runner = deploy.litert_runner(path)
+    windows = np.random.default_rng(3).normal(size=(5, 6, 3)).astype("float32")
+    state = np.zeros((5, 5), dtype="float32")
+    for t in range(6):
+        result = runner(x_t=windows[:, t], state=state)
+        state = result["state"]
+    np.testing.assert_allclose(result["output"], model.predict(windows, verbose=0), atol=1e-5)
+
+
+def test_median_seconds():
+    calls = []
+    assert deploy.median_seconds(lambda: calls.append(1), repeats=5, warmup=2) >= 0
+    assert len(calls) == 7
+    with pytest.raises(ValueError):
+        deploy.median_seconds(lambda: None, repeats=0)

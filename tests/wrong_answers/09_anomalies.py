@@ -1,0 +1,91 @@
+"""Plausible wrong answers to lesson 09's exercises (run by tests/test_exercise_checks.py)."""
+
+WRONG_ANSWERS = {
+    1: {
+        "only the power column compared, not all 7 measures": """
+same_as_yesterday = frame[TARGET].eq(frame[TARGET].shift(24))
+return same_as_yesterday.groupby(frame.index.normalize()).sum() >= min_hours
+""",
+        "any column equal instead of every column": """
+same_as_yesterday = frame.eq(frame.shift(24)).any(axis=1)
+return same_as_yesterday.groupby(frame.index.normalize()).sum() >= min_hours
+""",
+        "compared with the hour before (shift 1), not 24 hours earlier": """
+same_as_yesterday = frame.eq(frame.shift(1)).all(axis=1)
+return same_as_yesterday.groupby(frame.index.normalize()).sum() >= min_hours
+""",
+        "compared with the day after (shift -24): flags the source day": """
+same_as_yesterday = frame.eq(frame.shift(-24)).all(axis=1)
+return same_as_yesterday.groupby(frame.index.normalize()).sum() >= min_hours
+""",
+        "more than min_hours instead of at least": """
+same_as_yesterday = frame.eq(frame.shift(24)).all(axis=1)
+return same_as_yesterday.groupby(frame.index.normalize()).sum() > min_hours
+""",
+        "grouped by day of the month, not by date": """
+same_as_yesterday = frame.eq(frame.shift(24)).all(axis=1)
+return same_as_yesterday.groupby(frame.index.day).sum() >= min_hours
+""",
+    },
+    2: {
+        "the quantile of all days' scores (share of days, not of labelled days)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+return float(np.quantile(day_scores, 1 - recall))
+""",
+        "the interpolated quantile of the labelled days' scores": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+return float(np.quantile(day_scores[truth], 1 - recall))
+""",
+        "flags with > instead of >= (one distinct score too low)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+for t in np.unique(day_scores)[::-1]:
+    if truth[day_scores > t].sum() >= recall * truth.sum():
+        return float(t)
+return float(day_scores.min())
+""",
+        "the lowest labelled score (always recall 1)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+return float(day_scores[truth].min())
+""",
+        "off by one: one labelled day more than needed": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+needed = int(np.ceil(recall * truth.sum() - 1e-9))
+ranked = np.sort(day_scores[truth])[::-1]
+return float(ranked[min(needed, len(ranked) - 1)])
+""",
+    },
+    3: {
+        "ties broken by position (one step per day, not per distinct score)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+order = np.argsort(-day_scores, kind="stable")
+hits = truth[order]
+precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+return float(precision[hits].mean())
+""",
+        "the mean precision over all thresholds (not weighted by recall gained)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+return float(np.mean([truth[day_scores >= t].mean() for t in np.unique(day_scores)]))
+""",
+        "the trapezoid area under the curve (interpolated)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+thresholds = np.unique(day_scores)[::-1]
+recalls = [0.0] + [truth[day_scores >= t].sum() / truth.sum() for t in thresholds]
+precisions = [1.0] + [truth[day_scores >= t].mean() for t in thresholds]
+return float(np.trapezoid(precisions, recalls))
+""",
+        "walked up from the lowest score (low score = anomalous)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+total, previous_recall = 0.0, 0.0
+for t in np.unique(day_scores):
+    flagged = day_scores <= t
+    recall = truth[flagged].sum() / truth.sum()
+    total += (recall - previous_recall) * truth[flagged].mean()
+    previous_recall = recall
+return total
+""",
+        "the precision at full recall only": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+return float(truth[day_scores >= day_scores[truth].min()].mean())
+""",
+    },
+}

@@ -1,0 +1,233 @@
+"""Anomaly labels from the hourly power data, and a day-level evaluation of detectors.
+
+Lesson 09 explains them step by step. Two kinds of label, each made by a rule a person
+can read, on complete calendar days only (24 hours):
+
+    check_hourly            clear errors unless the data is a gap-free hourly table without NaNs
+    complete_days           the midnights of the days that have all 24 hours
+    copied_hours            hours equal, in every column, to the same hour the day before
+    copied_days             days with at least `min_hours` copied hours (the packager's fill)
+    daily_means             one value per complete day
+    away_days               runs of days far below the trailing median (nobody home)
+    trailing_zscore         each day against the days before it (a practitioner's first detector)
+    split_days              "train" / "validation" / "test" by dates
+    label_counts            positives per year and per split
+
+and the evaluation, where a score is "higher = more anomalous" and a day is flagged when
+its score is >= the threshold:
+
+    precision_recall_curve  one row per distinct score (ties flagged together)
+    average_precision       the area under that step curve, sum of (R_k - R_k-1) * P_k
+    threshold_for_recall    the highest threshold that reaches a recall on validation
+    precision_recall_at     precision and recall at one threshold
+    plot_detections         daily means, labelled days shaded, flagged days marked
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..core import checks
+
+HOURS_PER_DAY = 24
+
+
+# ---------------------------------------------------------------- input checks
+def check_hourly(data) -> None:
+    """Raise a clear error unless `data` (DataFrame or Series) is hourly, gap-free and NaN-free."""
+    if not isinstance(data, (pd.DataFrame, pd.Series)):
+        raise TypeError(f"expected a pandas DataFrame or Series, got {type(data).__name__}")
+    if not isinstance(data.index, pd.DatetimeIndex):
+        raise ValueError("the data needs a DatetimeIndex of hours (use df.set_index('your_time_column'))")
+    if len(data) < 2:
+        raise ValueError(f"need at least two hours of data, got {len(data)}")
+    steps = data.index.to_series().diff().iloc[1:]
+    wrong = steps[steps != pd.Timedelta(hours=1)]
+    if len(wrong):
+        raise ValueError(
+            f"the index is not one row per hour: {wrong.index[0]} comes {wrong.iloc[0]} after the row "
+            "before it. Resample to hours (df.resample('h').mean()), sort it and fill the gaps first"
+        )
+    if np.asarray(data.isna()).any():
+        raise ValueError("the data has NaNs; a NaN is never equal to anything, so fill or drop them first")
+
+
+def complete_days(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Midnights of the calendar days that have all 24 hours in `index`."""
+    hours = pd.Series(1, index=index).groupby(index.normalize()).size()
+    return pd.DatetimeIndex(hours.index[hours == HOURS_PER_DAY], name="day")
+
+
+def _by_complete_day(hourly: pd.Series) -> pd.core.groupby.SeriesGroupBy:
+    days = complete_days(hourly.index)
+    kept = hourly[hourly.index.normalize().isin(days)]
+    return kept.groupby(kept.index.normalize().rename("day"))
+
+
+# ---------------------------------------------------------------- labels
+def copied_hours(df: pd.DataFrame) -> pd.Series:
+    """True for each hour equal, in every column, to the same hour 24 hours earlier.
+
+    Real measurements (four decimals, seven of them) are essentially never all equal to
+    the day before; the data's packager filled missing minutes by copying the previous
+    day, so such hours are copies. The first 24 hours have nothing to compare with: False.
+    """
+    check_hourly(df)
+    frame = df.to_frame() if isinstance(df, pd.Series) else df
+    return frame.eq(frame.shift(HOURS_PER_DAY)).all(axis=1).rename("copied")
+
+
+def copied_days(df: pd.DataFrame, min_hours: int = 12) -> pd.Series:
+    """True for each complete day with at least `min_hours` copied hours (see `copied_hours`)."""
+    checks.whole_number("min_hours", min_hours, minimum=1, maximum=HOURS_PER_DAY)
+    per_day = _by_complete_day(copied_hours(df)).sum()
+    return (per_day >= min_hours).rename("copied")
+
+
+def daily_means(series: pd.Series) -> pd.Series:
+    """Mean of each complete day (partial first and last days are left out)."""
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"expected one column as a pandas Series (df['column']), got {type(series).__name__}")
+    check_hourly(series)
+    return _by_complete_day(series).mean()
+
+
+def away_days(series: pd.Series, fraction: float = 0.6, reference_days: int = 56,
+              min_days: int = 3) -> pd.Series:
+    """True for days in a run of at least `min_days` days below `fraction` x the trailing median.
+
+    The reference of each day is the median daily mean of the `reference_days` days before
+    it (not the day itself), so the rule follows the seasons; the first half-window of
+    days has no reference and is never "away". `series` is hourly (e.g. kW).
+    """
+    checks.fraction("fraction", fraction)
+    checks.whole_number("reference_days", reference_days, minimum=2)
+    checks.positive_int("min_days", min_days)
+    daily = daily_means(series)
+    reference = daily.shift(1).rolling(reference_days, min_periods=reference_days // 2).median()
+    low = daily < fraction * reference  # a NaN reference compares False
+    run = (low != low.shift()).cumsum()
+    run_length = low.groupby(run).transform("sum")
+    return (low & (run_length >= min_days)).rename("away")
+
+
+def trailing_zscore(daily: pd.Series, days: int = 28) -> pd.Series:
+    """(value - mean) / std of the `days` values before each one; NaN where there are fewer than `days`."""
+    if not isinstance(daily, pd.Series):
+        raise TypeError(f"expected a pandas Series, got {type(daily).__name__}")
+    checks.whole_number("days", days, minimum=2)
+    before = daily.shift(1).rolling(days)
+    return ((daily - before.mean()) / before.std()).rename("z")
+
+
+def split_days(days: pd.DatetimeIndex, val_start: str, test_start: str) -> pd.Series:
+    """"train" before `val_start`, "validation" until `test_start`, "test" from then on."""
+    val_start, test_start = pd.Timestamp(val_start), pd.Timestamp(test_start)
+    if not days[0] < val_start < test_start <= days[-1]:
+        raise ValueError(
+            f"need {days[0].date()} < val_start < test_start <= {days[-1].date()}, "
+            f"got val_start={val_start.date()}, test_start={test_start.date()}"
+        )
+    parts = np.where(days < val_start, "train", np.where(days < test_start, "validation", "test"))
+    return pd.Series(parts, index=days, name="split")
+
+
+def label_counts(labels: pd.DataFrame, splits: pd.Series) -> pd.DataFrame:
+    """Days and positive days of each label column, per year and per split."""
+    if not labels.index.equals(splits.index):
+        raise ValueError("labels and splits must have the same index of days (make both from the same data)")
+    flags = labels.astype(int).assign(days=1)
+    by_year = flags.groupby(flags.index.year).sum()
+    by_year.index = [f"year {year}" for year in by_year.index]
+    by_split = flags.groupby(splits).sum().reindex(["train", "validation", "test"])
+    table = pd.concat([by_year, by_split, flags.sum().to_frame("all").T])
+    return table[["days", *labels.columns]]
+
+
+# ---------------------------------------------------------------- evaluation
+def _checked(labels, scores) -> tuple[np.ndarray, np.ndarray]:
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype="float64")
+    checks.same_length("labels", labels, "scores", scores)
+    if labels.ndim != 1 or len(labels) == 0:
+        raise ValueError(f"labels and scores must be 1-D with one entry per day, got shape {labels.shape}")
+    if not np.isin(labels, [0, 1]).all():
+        raise ValueError("labels must be True/False (or 1/0): one flag per day")
+    if np.isnan(scores).any():
+        raise ValueError(
+            f"{int(np.isnan(scores).sum())} score(s) are NaN (a day without enough history?); "
+            "leave those days out of the evaluation or fill them"
+        )
+    if not labels.any():
+        raise ValueError("the labels have no positive day: precision and recall are undefined. "
+                         "Choose a split (or dates) that holds some labelled days")
+    return labels.astype(bool), scores
+
+
+def precision_recall_curve(labels, scores) -> pd.DataFrame:
+    """Precision and recall when flagging every day whose score is >= each distinct score.
+
+    One row per distinct score, highest threshold first. Ties: days with equal scores are
+    always flagged together (no threshold can separate them), so a tie is one step.
+    """
+    labels, scores = _checked(labels, scores)
+    order = np.argsort(-scores, kind="stable")
+    sorted_scores, hits = scores[order], labels[order]
+    last_of_tie = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+    flagged = np.arange(1, len(scores) + 1)[last_of_tie]
+    true_positives = np.cumsum(hits)[last_of_tie]
+    return pd.DataFrame({
+        "threshold": sorted_scores[last_of_tie],
+        "flagged": flagged,
+        "precision": true_positives / flagged,
+        "recall": true_positives / labels.sum(),
+    })
+
+
+def average_precision(labels, scores) -> float:
+    """Sum over the curve's steps of (recall gained) x (precision there); ties are one step.
+
+    Equals the mean, over the positive days, of the precision when flagging every day
+    scored at least as high as that positive. A random score gets about the share of
+    positive days; a perfect one gets 1.
+    """
+    curve = precision_recall_curve(labels, scores)
+    recall_gained = np.diff(np.r_[0.0, curve["recall"].to_numpy()])
+    return float(np.sum(recall_gained * curve["precision"].to_numpy()))
+
+
+def threshold_for_recall(labels, scores, recall: float) -> float:
+    """The highest threshold whose flags (score >= threshold) reach at least `recall`."""
+    if not (isinstance(recall, (int, float)) and not isinstance(recall, bool) and 0 < recall <= 1):
+        raise ValueError(f"recall must be a number in (0, 1], got {recall!r}")
+    curve = precision_recall_curve(labels, scores)
+    return float(curve.loc[curve["recall"] >= recall - 1e-12, "threshold"].iloc[0])
+
+
+def precision_recall_at(labels, scores, threshold: float) -> tuple[float, float]:
+    """(precision, recall) when flagging the days with score >= threshold.
+
+    A threshold above every score flags nothing: precision is then reported as 0.
+    """
+    labels, scores = _checked(labels, scores)
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    flagged = scores >= threshold
+    hits = int((flagged & labels).sum())
+    return (hits / flagged.sum() if flagged.any() else 0.0), hits / int(labels.sum())
+
+
+def plot_detections(ax, daily: pd.Series, labels: pd.Series, flagged: pd.Series, title: str = "") -> None:
+    """Daily means as a line, labelled days shaded, flagged days as dots (hit: filled, false alarm: open)."""
+    if not (daily.index.equals(labels.index) and daily.index.equals(flagged.index)):
+        raise ValueError("daily, labels and flagged must share one index of days")
+    ax.plot(daily.index, daily.to_numpy(), color="k", lw=0.8, label="daily mean")
+    for day in labels.index[labels.to_numpy(bool)]:
+        ax.axvspan(day, day + pd.Timedelta(days=1), color="tab:orange", alpha=0.3, lw=0)
+    hit, false_alarm = flagged & labels, flagged & ~labels
+    ax.plot(daily.index[hit], daily[hit], "o", color="tab:blue", ms=5, label=f"flagged, labelled ({hit.sum()})")
+    ax.plot(daily.index[false_alarm], daily[false_alarm], "o", mfc="none", color="tab:red", ms=5,
+            label=f"flagged, not labelled ({false_alarm.sum()})")
+    ax.axvspan(daily.index[0], daily.index[0], color="tab:orange", alpha=0.3, label=f"{labels.name} ({labels.sum()} days)")
+    ax.set(title=title, ylabel="kW (daily mean)")
+    ax.legend(fontsize=8, ncol=4, loc="upper right")

@@ -1,0 +1,211 @@
+"""Deployment helpers (lesson 10: export, streaming inference with state, LiteRT, quantisation).
+
+Lesson 10 explains each piece; these are the shared versions:
+
+- `step_model`: a Keras model that runs one step of a trained [Embedding ->] GRU -> Dense
+  model: (input at one step, state) -> (output, new state), with the trained weights.
+- `recorded_step_inputs`: the (input, state) pairs a step model sees while reading
+  sequences (the representative data of full-integer quantisation).
+- `convert_saved_model`: a SavedModel to a LiteRT (.tflite) file, float32 or quantised.
+- `convert_in_subprocess`: the same in a child Python process, so that a converter that
+  crashes (an abort in C++) becomes a result row with the reason, not a dead kernel;
+  `convert_all` runs several such children side by side.
+- `litert_runner`: the signature runner of a .tflite file, from the maintained
+  `ai-edge-litert` interpreter.
+- `median_seconds`: the median wall time of a call, after a warm-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..core import checks
+from ..core.paths import REPO_ROOT
+
+QUANTIZATIONS = ("float32", "float16", "dynamic-range int8", "full integer int8")
+FAILURE_MARK = "CONVERSION FAILED:"
+
+
+# ---------------------------------------------------------------- one step at a time
+def step_model(sequence_model, name: str = "step"):
+    """(inputs {"x_t", "state"}) -> outputs {"output", "state"}: one step of `sequence_model`.
+
+    `sequence_model` is a trained Sequential [Embedding ->] GRU -> Dense (Dropout layers
+    are skipped: they do nothing at inference). The step model has its own GRUCell and
+    layers, loaded with the trained weights: a GRU layer is a loop over exactly such a
+    cell, so carrying "state" from call to call gives the GRU's outputs, one step each.
+    """
+    import keras
+
+    layers = [layer for layer in sequence_model.layers if not isinstance(layer, keras.layers.Dropout)]
+    kinds = [type(layer).__name__ for layer in layers]
+    if kinds not in (["GRU", "Dense"], ["Embedding", "GRU", "Dense"]):
+        raise ValueError(f"step_model needs [Embedding ->] GRU -> Dense, got {' -> '.join(kinds)}")
+    *before, gru, dense = layers
+    if before:
+        x_t = keras.Input(shape=(), dtype="int32", name="x_t")  # one character id per row
+    else:
+        x_t = keras.Input(shape=(sequence_model.inputs[0].shape[-1],), name="x_t")  # one time step's features
+    state = keras.Input(shape=(gru.units,), name="state")
+    x = x_t
+    for layer in before:
+        copy = layer.__class__.from_config(layer.get_config())
+        x = copy(x)
+        copy.set_weights(layer.get_weights())
+    cell = keras.layers.GRUCell(gru.units, reset_after=gru.cell.reset_after, name="gru_cell")
+    new_state, _ = cell(x, [state])
+    cell.set_weights(gru.get_weights())  # a GRU layer's weights are its cell's weights
+    head = dense.__class__.from_config(dense.get_config())
+    output = head(new_state)
+    head.set_weights(dense.get_weights())
+    return keras.Model({"x_t": x_t, "state": state}, {"output": output, "state": new_state}, name=name)
+
+
+def recorded_step_inputs(step, sequences) -> dict[str, np.ndarray]:
+    """Every (x_t, state) that `step` sees while reading `sequences` (batch, time, ...) from zero.
+
+    Returns {"x_t": (batch * time, ...), "state": (batch * time, units)}, float32 or int32.
+    """
+    sequences = np.asarray(sequences)
+    units = step.get_layer("gru_cell").units
+    state = np.zeros((len(sequences), units), dtype="float32")
+    seen = {"x_t": [], "state": []}
+    for t in range(sequences.shape[1]):
+        seen["x_t"].append(sequences[:, t])
+        seen["state"].append(state)
+        state = np.asarray(step({"x_t": sequences[:, t], "state": state})["state"])
+    return {name: np.concatenate(parts) for name, parts in seen.items()}
+
+
+# ---------------------------------------------------------------- conversion to LiteRT
+def convert_saved_model(saved_model_dir, tflite_path, quantization: str = "float32",
+                        representative_npz=None) -> int:
+    """Convert a SavedModel (from `model.export`) to a .tflite file; return its size in bytes.
+
+    quantization: "float32" (none), "float16" (weights stored as float16),
+    "dynamic-range int8" (weights stored as int8, activations in float), or
+    "full integer int8" (weights and activations int8; needs `representative_npz`, a .npz
+    of example inputs named like the signature's inputs, to choose activation ranges).
+    """
+    import tensorflow as tf
+
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"unknown quantization {quantization!r}; choose one of {QUANTIZATIONS}")
+    converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model_dir))
+    if quantization != "float32":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantization == "float16":
+        converter.target_spec.supported_types = [tf.float16]
+    if quantization == "full integer int8":
+        if representative_npz is None:
+            raise ValueError("full integer quantisation needs representative_npz (example inputs)")
+        examples = dict(np.load(representative_npz))
+        n = len(next(iter(examples.values())))
+        converter.representative_dataset = lambda: ({k: v[i:i + 1] for k, v in examples.items()} for i in range(n))
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    flatbuffer = converter.convert()
+    Path(tflite_path).write_bytes(flatbuffer)
+    return len(flatbuffer)
+
+
+def _child_script(arguments: dict) -> str:
+    """The Python code a child process runs to convert one model (see convert_in_subprocess)."""
+    return (
+        "import json, sys\n"
+        "from utils.lessons.lesson10_deploy import FAILURE_MARK, convert_saved_model\n"
+        "try:\n"
+        f"    convert_saved_model(**json.loads({json.dumps(arguments)!r}))\n"
+        "except Exception as error:\n"
+        "    print(FAILURE_MARK, f'{type(error).__name__}: {error}', flush=True)\n"
+        "    sys.exit(1)\n"
+    )
+
+
+def failure_reason(returncode: int, stdout: str, stderr: str) -> str:
+    """One line saying why a child process failed: its exception, its signal or its last words."""
+    marked = [line for line in stdout.splitlines() if line.startswith(FAILURE_MARK)]
+    if marked:
+        reason = marked[-1][len(FAILURE_MARK):].strip()
+        # TensorFlow's converter errors are long; the first mention of an op says most.
+        op_lines = [line[line.index("'tf."):].strip() for line in reason.splitlines() if "'tf." in line]
+        return (op_lines[0] if op_lines else reason.splitlines()[0])[:300]
+    if returncode < 0:
+        return f"the converter crashed: killed by signal {signal.Signals(-returncode).name}"
+    last = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return f"the converter exited with code {returncode}: {last[-1][:300] if last else 'no message'}"
+
+
+def convert_in_subprocess(saved_model_dir, tflite_path, quantization: str = "float32",
+                          representative_npz=None, timeout: float = 600) -> dict:
+    """Run `convert_saved_model` in a child Python process; return one result row.
+
+    The row: {"format", "converted" (bool), "size (kB)" (NaN on failure), "seconds", "reason"}.
+    A converter that raises, aborts (SIGABRT), segfaults or hangs past `timeout` seconds
+    gives converted=False and the reason, and the calling kernel keeps running.
+    """
+    checks.positive_number("timeout", timeout)
+    arguments = {"saved_model_dir": str(saved_model_dir), "tflite_path": str(tflite_path),
+                 "quantization": quantization,
+                 "representative_npz": None if representative_npz is None else str(representative_npz)}
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
+                   "TF_CPP_MIN_LOG_LEVEL": "2"}
+    Path(tflite_path).unlink(missing_ok=True)
+    start = time.perf_counter()
+    try:
+        child = subprocess.run([sys.executable, "-c", _child_script(arguments)], capture_output=True,
+                               text=True, timeout=timeout, env=environment, cwd=REPO_ROOT)
+        converted = child.returncode == 0 and Path(tflite_path).is_file()
+        reason = "" if converted else failure_reason(child.returncode, child.stdout, child.stderr)
+    except subprocess.TimeoutExpired:
+        converted, reason = False, f"the converter did not finish within {timeout:g} s"
+    return {"format": quantization, "converted": converted,
+            "size (kB)": Path(tflite_path).stat().st_size / 1000 if converted else float("nan"),
+            "seconds": time.perf_counter() - start, "reason": reason}
+
+
+def convert_all(jobs: list[dict], workers: int = 2) -> list[dict]:
+    """`convert_in_subprocess(**job)` for every job, `workers` child processes at a time, rows in order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    checks.positive_int("workers", workers)
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda job: convert_in_subprocess(**job), jobs))
+
+
+# ---------------------------------------------------------------- running and timing
+def litert_runner(tflite_path, num_threads: int = 1):
+    """The "serving_default" signature runner of a .tflite file (ai-edge-litert's Interpreter).
+
+    Call it with the inputs by name, e.g. runner(x_t=..., state=...); it returns a dict of
+    outputs. The batch size follows the inputs (the runner resizes them when it changes).
+    """
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:  # no ai-edge-litert wheel (Intel macOS): TensorFlow's older, deprecated copy
+        from tensorflow.lite.python.interpreter import Interpreter
+
+    interpreter = Interpreter(model_path=str(tflite_path), num_threads=num_threads)
+    return interpreter.get_signature_runner("serving_default")
+
+
+def median_seconds(function, repeats: int = 200, warmup: int = 10) -> float:
+    """The median wall time of `function()` over `repeats` calls, after `warmup` untimed calls."""
+    checks.positive_int("repeats", repeats)
+    checks.whole_number("warmup", warmup, minimum=0)
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
