@@ -26,6 +26,9 @@ return same_as_yesterday.groupby(frame.index.normalize()).sum() > min_hours
 same_as_yesterday = frame.eq(frame.shift(24)).all(axis=1)
 return same_as_yesterday.groupby(frame.index.day).sum() >= min_hours
 """,
+        "called the course's anomalies.copied_days instead of writing it": """
+return anomalies.copied_days(frame, min_hours=min_hours)
+""",
     },
     2: {
         "the quantile of all days' scores (share of days, not of labelled days)": """
@@ -52,6 +55,9 @@ truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
 needed = int(np.ceil(recall * truth.sum() - 1e-9))
 ranked = np.sort(day_scores[truth])[::-1]
 return float(ranked[min(needed, len(ranked) - 1)])
+""",
+        "called the course's anomalies.threshold_for_recall instead of writing it": """
+return anomalies.threshold_for_recall(truth, day_scores, recall)
 """,
     },
     3: {
@@ -86,6 +92,9 @@ return total
         "the precision at full recall only": """
 truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
 return float(truth[day_scores >= day_scores[truth].min()].mean())
+""",
+        "called the course's anomalies.average_precision instead of writing it": """
+return anomalies.average_precision(truth, day_scores)
 """,
     },
 }
