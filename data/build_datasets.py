@@ -59,7 +59,9 @@ DATE_STYLES = ["full", "long", "medium", "short", "yMMMEd", "yMd"]  # CLDR forma
 FIRST_DATE, LAST_DATE = datetime.date(1950, 1, 1), datetime.date(2049, 12, 31)  # 100 years: "21" is 2021
 DATE_SPLIT_ROWS = {"train": 32_000, "validation": 4_000, "test": 4_000}
 DATE_SEED = 8
-MAX_DATE_CHARS = 40
+DATETIME_JOIN = {"full": "full", "long": "long", "medium": "medium", "short": "short",
+                 "yMMMEd": "medium", "yMd": "short"}  # CLDR's date+time pattern for each date style
+MAX_DATE_CHARS = 48
 TYPED_SPACES = {"\u00a0": " ", "\u202f": " "}  # CLDR's no-break spaces, as people type them
 
 
@@ -160,7 +162,16 @@ def date_patterns(code: str):
     return locale, {style: babel.dates.parse_pattern(pattern) for pattern, style in first_style.items()}
 
 
-def write_date(pattern, day: datetime.date, locale) -> str:
+def datetime_pattern(locale, style: str, date_pattern):
+    """The locale's CLDR pattern for a date in `style` followed by a short time ("h:mm a", "HH:mm")."""
+    import babel.dates
+
+    join = locale.datetime_formats[DATETIME_JOIN[style]]
+    time = locale.time_formats["short"].pattern
+    return babel.dates.parse_pattern(join.replace("{1}", date_pattern.pattern).replace("{0}", time))
+
+
+def write_date(pattern, day: datetime.date | datetime.datetime, locale) -> str:
     text = pattern.apply(day, locale)
     for special, plain in TYPED_SPACES.items():
         text = text.replace(special, plain)
@@ -202,12 +213,14 @@ def styles_needing_the_locale(writers, days) -> set:
 
 
 def build_written_dates() -> pd.DataFrame:
-    """Dates written in 18 locales and 6 CLDR styles, with their ISO form (lesson 08).
+    """Dates and times written in 18 locales and 6 CLDR styles, with their ISO form (lesson 08).
 
     Each calendar day of FIRST_DATE..LAST_DATE belongs to one split (a seeded shuffle,
     80/10/10), so the test split holds only days the training split never shows. Each row
-    draws one of the distinct (locale, style) pairs and a day of its split, uniformly.
-    Styles whose strings are ambiguous across locales start with the locale ("en-US: 3/4/21").
+    draws one of the distinct (locale, style) pairs, a day of its split and a minute of the
+    day, uniformly, and writes them with the locale's date+time pattern and its short time
+    ("Thursday, September 30, 2021, 2:05 PM" -> "2021-09-30T14:05"). Styles whose dates
+    are ambiguous across locales start with the locale ("en-US: 3/4/21, 2:05 PM").
     """
     import babel
 
@@ -228,15 +241,17 @@ def build_written_dates() -> pd.DataFrame:
                   "test": shuffled[n_train + n_val:]}
     rows = []
     for split, n_rows in DATE_SPLIT_ROWS.items():
-        for day_id, writer_id in zip(rng.choice(split_days[split], n_rows), rng.integers(len(writers), size=n_rows)):
+        day_ids, writer_ids = rng.choice(split_days[split], n_rows), rng.integers(len(writers), size=n_rows)
+        for day_id, writer_id, minute in zip(day_ids, writer_ids, rng.integers(24 * 60, size=n_rows)):
             code, style, locale, pattern = writers[writer_id]
-            day = days[day_id]
-            text = (locale_tag(code) if (code, style) in tagged else "") + write_date(pattern, day, locale)
-            rows.append((split, code, style, text, day.isoformat()))
+            moment = datetime.datetime.combine(days[day_id], datetime.time(minute // 60, minute % 60))
+            text = write_date(datetime_pattern(locale, style, pattern), moment, locale)
+            rows.append((split, code, style, (locale_tag(code) if (code, style) in tagged else "") + text,
+                         moment.isoformat(timespec="minutes")))
     df = pd.DataFrame(rows, columns=["split", "locale", "style", "text", "iso"])
     too_long = df["text"].str.len() > MAX_DATE_CHARS
     if too_long.any():
-        raise SystemExit(f"{too_long.sum()} written dates exceed {MAX_DATE_CHARS} characters")
+        raise SystemExit(f"{too_long.sum()} written dates and times exceed {MAX_DATE_CHARS} characters")
     return df
 
 

@@ -1,5 +1,8 @@
 """Unit tests of utils.lessons.lesson10_deploy (lesson 10: step models, LiteRT conversion in a child process)."""
 
+import json
+import sys
+
 import numpy as np
 import pytest
 
@@ -62,34 +65,68 @@ def test_recorded_step_inputs_are_what_the_step_model_sees():
     np.testing.assert_allclose(seen["state"][4:8], after_one, atol=1e-6)
 
 
-def test_failure_reason_reads_the_exception_the_signal_or_the_last_line():
-    stdout = f"noise\n{deploy.FAILURE_MARK} ConverterError: <unknown>:0: error: 'tf.TensorListReserve' op requires"
-    assert "'tf.TensorListReserve'" in deploy.failure_reason(1, stdout, "")
+def test_failure_reason_reads_the_signal_or_the_last_line():
     assert "SIGABRT" in deploy.failure_reason(-6, "", "")
     assert "code 3: the end" in deploy.failure_reason(3, "", "start\nthe end\n\n")
+    assert "code 0: no message" in deploy.failure_reason(0, "", "")
+
+
+def test_converter_error_reason_keeps_the_first_op_line():
+    message = ("ConverterError: Could not translate MLIR to FlatBuffer.\n<unknown>:0: error: loc(fused): "
+               "'tf.TensorListReserve' op requires element_shape to be static\n'tf.While' op failed")
+    assert deploy.converter_error_reason(message) == "'tf.TensorListReserve' op requires element_shape to be static"
+    assert deploy.converter_error_reason("ValueError: no good\nmore") == "ValueError: no good"
+
+
+def reported(error=None):
+    """A line a child prints after a job (see deploy._child_script)."""
+    return f"print({deploy.RESULT_MARK!r}, {json.dumps(json.dumps({'seconds': 0.1, 'error': error}))})"
 
 
 @pytest.mark.parametrize("script, expected", [
     ("import os; os.abort()", "SIGABRT"),
-    (f"print({deploy.FAILURE_MARK!r}, 'ValueError: no good'); raise SystemExit(1)", "ValueError: no good"),
+    (reported("ValueError: no good"), "ValueError: no good"),
     ("import sys; print('broken', file=sys.stderr); sys.exit(4)", "code 4: broken"),
-])
-def test_a_crashing_converter_becomes_a_result_row(monkeypatch, tmp_path, script, expected):
-    monkeypatch.setattr(deploy, "_child_script", lambda arguments: script)
+    ("pass", "code 0: no message"),  # a child that reports nothing
+    (reported(), "wrote no file"),  # a child that reports success without a file
+], ids=["abort", "exception", "exit code", "no report", "no file"])
+def test_a_failing_converter_becomes_a_result_row(monkeypatch, tmp_path, script, expected):
+    monkeypatch.setattr(deploy, "_child_script", lambda jobs: script)
     row = deploy.convert_in_subprocess(tmp_path / "model", tmp_path / "out.tflite", "float16")
     assert row["format"] == "float16" and row["converted"] is False
     assert np.isnan(row["size (kB)"]) and expected in row["reason"]
 
 
 def test_a_hanging_converter_is_stopped(monkeypatch, tmp_path):
-    monkeypatch.setattr(deploy, "_child_script", lambda arguments: "import time; time.sleep(30)")
+    monkeypatch.setattr(deploy, "_child_script", lambda jobs: "import time; time.sleep(30)")
     row = deploy.convert_in_subprocess(tmp_path / "model", tmp_path / "out.tflite", timeout=1)
     assert row["converted"] is False and "within 1 s" in row["reason"]
 
 
-def test_a_child_that_succeeds_without_a_file_is_not_converted(monkeypatch, tmp_path):
-    monkeypatch.setattr(deploy, "_child_script", lambda arguments: "pass")
-    assert deploy.convert_in_subprocess(tmp_path / "model", tmp_path / "out.tflite")["converted"] is False
+def fake_converter(jobs):
+    """A child that writes a 1 kB file per job, but aborts on float16 and hangs on full integer."""
+    return (
+        "import json, os, time\n"
+        "from pathlib import Path\n"
+        f"for job in json.loads({json.dumps(jobs)!r}):\n"
+        "    if job['quantization'] == 'float16': os.abort()\n"
+        "    if job['quantization'] == 'full integer int8': time.sleep(30)\n"
+        "    Path(job['tflite_path']).write_bytes(bytes(1000))\n"
+        f"    {reported()}\n"
+    )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_crash_in_one_child_loses_only_the_format_it_was_converting(monkeypatch, tmp_path, workers):
+    monkeypatch.setattr(deploy, "_child_script", fake_converter)
+    formats = ["float32", "float16", "dynamic-range int8", "full integer int8", "float32"]
+    jobs = [{"saved_model_dir": tmp_path, "tflite_path": tmp_path / f"{i}.tflite", "quantization": quantization}
+            for i, quantization in enumerate(formats)]
+    rows = deploy.convert_all(jobs, workers=workers, timeout=2)
+    assert [row["format"] for row in rows] == formats
+    assert [row["converted"] for row in rows] == [True, False, True, False, True]
+    assert "SIGABRT" in rows[1]["reason"] and "within 2 s" in rows[3]["reason"]
+    assert [row["size (kB)"] for row in rows if row["converted"]] == [1.0, 1.0, 1.0]
 
 
 def test_convert_saved_model_refuses_unknown_formats(tmp_path):
@@ -103,16 +140,34 @@ def test_a_step_model_converts_in_a_child_and_runs_in_litert(tmp_path):
     step = deploy.step_model(model)
     step.export(tmp_path / "step", verbose=False)
     path = tmp_path / "step.tflite"
-    row, failed = deploy.convert_all([
+    row, failed = deploy.convert_all([  # one child, two jobs: the one that raises does not stop the other
         {"saved_model_dir": tmp_path / "step", "tflite_path": path},
         {"saved_model_dir": tmp_path / "missing", "tflite_path": tmp_path / "missing.tflite"},
-    ])
+    ], workers=1)
     assert row["converted"], row["reason"]
     assert row["size (kB)"] == pytest.approx(path.stat().st_size / 1000)
     assert failed["converted"] is False and failed["reason"]
     runner = deploy.litert_runner(path)
     windows = np.random.default_rng(3).normal(size=(5, 6, 3)).astype("float32")
     state = np.zeros((5, 5), dtype="float32")
+    for t in range(6):
+        result = runner(x_t=windows[:, t], state=state)
+        state = result["state"]
+    np.testing.assert_allclose(result["output"], model.predict(windows, verbose=0), atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated")
+def test_litert_runner_falls_back_to_tensorflow_lite(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "ai_edge_litert", None)  # as on Intel macOS: no ai-edge-litert wheel
+    monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
+    model = small_forecaster()
+    step = deploy.step_model(model)
+    step.export(tmp_path / "step", verbose=False)
+    deploy.convert_saved_model(tmp_path / "step", tmp_path / "step.tflite")
+    runner = deploy.litert_runner(tmp_path / "step.tflite")
+    assert type(runner).__module__.startswith("tensorflow.lite")
+    windows = np.random.default_rng(4).normal(size=(2, 6, 3)).astype("float32")
+    state = np.zeros((2, 5), dtype="float32")
     for t in range(6):
         result = runner(x_t=windows[:, t], state=state)
         state = result["state"]

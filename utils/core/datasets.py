@@ -126,13 +126,14 @@ DATE_SPLITS = ("train", "validation", "test")
 
 
 def load_written_dates(split: str | None = None, data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    """40,000 dates written in 18 languages and 6 styles, with their ISO form (lesson 08).
+    """40,000 dates and times written in 18 languages and 6 styles, with their ISO form (lesson 08).
 
     Columns: split ("train", "validation", "test"; each calendar day is in one split
-    only), locale (e.g. "de_DE"), style (the CLDR format: full, long, medium, short,
-    yMMMEd, yMd), text (what a person writes, at most 40 characters; styles whose
-    digits mean different dates in different locales start with the locale, as in
-    "en-US: 3/4/21") and iso ("2021-03-04"). With `split`, only that split's rows.
+    only), locale (e.g. "de_DE"), style (the CLDR date format: full, long, medium,
+    short, yMMMEd, yMd, each followed by the locale's short time), text (what a person
+    writes, at most 48 characters; styles whose digits mean different dates in different
+    locales start with the locale, as in "en-US: 3/4/21, 2:05 PM") and iso
+    ("2021-03-04T14:05"). With `split`, only that split's rows.
     """
     path = verified_path("written_dates.csv.gz", data_dir)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -27,7 +27,7 @@ from ..core import checks
 from ..core.probability import log_softmax
 
 PAD_ID, START_ID = 0, 1  # reserved ids; the characters start at 2
-LENGTH_BUCKETS = (12, 16, 20, 28)  # seq2seq_dataset: texts up to 12, 13-16, 17-20, 21-28, longer
+LENGTH_BUCKETS = (16, 20, 24, 32)  # seq2seq_dataset: texts up to 16, 17-20, 21-24, 25-32, longer
 
 
 # ---------------------------------------------------------------- the character tables

@@ -7,9 +7,10 @@ Lesson 10 explains each piece; these are the shared versions:
 - `recorded_step_inputs`: the (input, state) pairs a step model sees while reading
   sequences (the representative data of full-integer quantisation).
 - `convert_saved_model`: a SavedModel to a LiteRT (.tflite) file, float32 or quantised.
-- `convert_in_subprocess`: the same in a child Python process, so that a converter that
-  crashes (an abort in C++) becomes a result row with the reason, not a dead kernel;
-  `convert_all` runs several such children side by side.
+- `convert_all`: several such conversions in child Python processes, so that a converter
+  that crashes (an abort in C++) becomes a result row with the reason, not a dead kernel;
+  each child converts several models (TensorFlow is imported once per child);
+  `convert_in_subprocess` converts one.
 - `litert_runner`: the signature runner of a .tflite file, from the maintained
   `ai-edge-litert` interpreter.
 - `median_seconds`: the median wall time of a call, after a warm-up.
@@ -31,7 +32,7 @@ from ..core import checks
 from ..core.paths import REPO_ROOT
 
 QUANTIZATIONS = ("float32", "float16", "dynamic-range int8", "full integer int8")
-FAILURE_MARK = "CONVERSION FAILED:"
+RESULT_MARK = "CONVERSION RESULT:"
 
 
 # ---------------------------------------------------------------- one step at a time
@@ -116,68 +117,115 @@ def convert_saved_model(saved_model_dir, tflite_path, quantization: str = "float
     return len(flatbuffer)
 
 
-def _child_script(arguments: dict) -> str:
-    """The Python code a child process runs to convert one model (see convert_in_subprocess)."""
+def _child_script(jobs: list[dict]) -> str:
+    """The Python code a child process runs to convert `jobs`, one after the other (see convert_all).
+
+    After each job it prints one line, RESULT_MARK and {"seconds", "error"} as JSON, so that the
+    parent knows which jobs finished if the child dies in the middle of the next one.
+    """
     return (
-        "import json, sys\n"
-        "from utils.lessons.lesson10_deploy import FAILURE_MARK, convert_saved_model\n"
-        "try:\n"
-        f"    convert_saved_model(**json.loads({json.dumps(arguments)!r}))\n"
-        "except Exception as error:\n"
-        "    print(FAILURE_MARK, f'{type(error).__name__}: {error}', flush=True)\n"
-        "    sys.exit(1)\n"
+        "import json, time\n"
+        "import tensorflow  # imported once, before the clock starts for the first job\n"
+        "from utils.lessons.lesson10_deploy import RESULT_MARK, convert_saved_model\n"
+        f"for job in json.loads({json.dumps(jobs)!r}):\n"
+        "    start, error = time.perf_counter(), None\n"
+        "    try:\n"
+        "        convert_saved_model(**job)\n"
+        "    except Exception as exception:\n"
+        "        error = f'{type(exception).__name__}: {exception}'\n"
+        "    print(RESULT_MARK, json.dumps({'seconds': time.perf_counter() - start, 'error': error}), flush=True)\n"
     )
 
 
+def converter_error_reason(message: str) -> str:
+    """One line of a converter's exception: TensorFlow's are long, and the first mention of an op says most."""
+    lines = message.strip().splitlines() or ["no message"]
+    op_lines = [line[line.index("'tf."):].strip() for line in lines if "'tf." in line]
+    return (op_lines[0] if op_lines else lines[0])[:300]
+
+
 def failure_reason(returncode: int, stdout: str, stderr: str) -> str:
-    """One line saying why a child process failed: its exception, its signal or its last words."""
-    marked = [line for line in stdout.splitlines() if line.startswith(FAILURE_MARK)]
-    if marked:
-        reason = marked[-1][len(FAILURE_MARK):].strip()
-        # TensorFlow's converter errors are long; the first mention of an op says most.
-        op_lines = [line[line.index("'tf."):].strip() for line in reason.splitlines() if "'tf." in line]
-        return (op_lines[0] if op_lines else reason.splitlines()[0])[:300]
+    """One line saying why a child process stopped before reporting a job: its signal or its last words."""
     if returncode < 0:
         return f"the converter crashed: killed by signal {signal.Signals(-returncode).name}"
     last = [line.strip() for line in stderr.splitlines() if line.strip()]
     return f"the converter exited with code {returncode}: {last[-1][:300] if last else 'no message'}"
 
 
-def convert_in_subprocess(saved_model_dir, tflite_path, quantization: str = "float32",
-                          representative_npz=None, timeout: float = 600) -> dict:
-    """Run `convert_saved_model` in a child Python process; return one result row.
+def _result_row(job: dict, seconds: float, reason: str = "") -> dict:
+    """The result row of one job: converted when there is no reason against it and the file exists."""
+    converted = not reason and Path(job["tflite_path"]).is_file()
+    if not reason and not converted:
+        reason = "the converter wrote no file"
+    return {"format": job["quantization"], "converted": converted,
+            "size (kB)": Path(job["tflite_path"]).stat().st_size / 1000 if converted else float("nan"),
+            "seconds": seconds, "reason": reason}
 
-    The row: {"format", "converted" (bool), "size (kB)" (NaN on failure), "seconds", "reason"}.
-    A converter that raises, aborts (SIGABRT), segfaults or hangs past `timeout` seconds
-    gives converted=False and the reason, and the calling kernel keeps running.
-    """
-    checks.positive_number("timeout", timeout)
-    arguments = {"saved_model_dir": str(saved_model_dir), "tflite_path": str(tflite_path),
-                 "quantization": quantization,
-                 "representative_npz": None if representative_npz is None else str(representative_npz)}
+
+def _convert_in_one_child(jobs: list[dict], timeout: float) -> tuple[list[dict], str]:
+    """Convert `jobs` in one child process: the rows of the jobs it reported, and why it stopped early ("" if not)."""
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
                    "TF_CPP_MIN_LOG_LEVEL": "2"}
-    Path(tflite_path).unlink(missing_ok=True)
-    start = time.perf_counter()
     try:
-        child = subprocess.run([sys.executable, "-c", _child_script(arguments)], capture_output=True,
+        child = subprocess.run([sys.executable, "-c", _child_script(jobs)], capture_output=True,
                                text=True, timeout=timeout, env=environment, cwd=REPO_ROOT)
-        converted = child.returncode == 0 and Path(tflite_path).is_file()
-        reason = "" if converted else failure_reason(child.returncode, child.stdout, child.stderr)
-    except subprocess.TimeoutExpired:
-        converted, reason = False, f"the converter did not finish within {timeout:g} s"
-    return {"format": quantization, "converted": converted,
-            "size (kB)": Path(tflite_path).stat().st_size / 1000 if converted else float("nan"),
-            "seconds": time.perf_counter() - start, "reason": reason}
+        stdout, stopped = child.stdout, failure_reason(child.returncode, child.stdout, child.stderr)
+    except subprocess.TimeoutExpired as timed_out:  # its output so far arrives as bytes
+        stdout = (timed_out.stdout or b"").decode(errors="replace")
+        stopped = f"the converter did not finish within {timeout:g} s"
+    reports = [json.loads(line[len(RESULT_MARK):]) for line in stdout.splitlines() if line.startswith(RESULT_MARK)]
+    rows = [_result_row(job, report["seconds"], converter_error_reason(report["error"]) if report["error"] else "")
+            for job, report in zip(jobs, reports)]
+    return rows, "" if len(rows) == len(jobs) else stopped
 
 
-def convert_all(jobs: list[dict], workers: int = 2) -> list[dict]:
-    """`convert_in_subprocess(**job)` for every job, `workers` child processes at a time, rows in order."""
+def _convert_group(jobs: list[dict], timeout: float) -> list[dict]:
+    """Convert `jobs` in as few child processes as possible: one, plus a new one after each crash or hang."""
+    rows = []
+    while len(rows) < len(jobs):
+        finished, stopped = _convert_in_one_child(jobs[len(rows):], timeout)
+        rows += finished
+        if stopped:  # the child died on the job after the ones it reported: a failure row, then carry on
+            rows.append(_result_row(jobs[len(rows)], float("nan"), stopped))
+    return rows
+
+
+def _as_job(saved_model_dir, tflite_path, quantization: str = "float32", representative_npz=None) -> dict:
+    """The arguments of convert_saved_model as JSON-ready strings."""
+    return {"saved_model_dir": str(saved_model_dir), "tflite_path": str(tflite_path), "quantization": quantization,
+            "representative_npz": None if representative_npz is None else str(representative_npz)}
+
+
+def convert_all(jobs: list[dict], workers: int = 2, timeout: float = 600) -> list[dict]:
+    """`convert_saved_model(**job)` for every job, in `workers` child processes side by side; rows in order.
+
+    A row: {"format", "converted" (bool), "size (kB)" (NaN on failure), "seconds", "reason"}.
+    Each child converts several jobs one after the other (TensorFlow is imported once per child,
+    not once per job). A converter that raises gives converted=False and its reason; one that
+    aborts (SIGABRT), segfaults or hangs past `timeout` seconds (per child) gives a failure row
+    for the job it was converting, and a new child converts the rest. The caller keeps running.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     checks.positive_int("workers", workers)
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(lambda job: convert_in_subprocess(**job), jobs))
+    checks.positive_number("timeout", timeout)
+    jobs = [_as_job(**job) for job in jobs]
+    for job in jobs:
+        Path(job["tflite_path"]).unlink(missing_ok=True)  # never measure a file of an earlier run
+    groups = [jobs[first::workers] for first in range(min(workers, len(jobs)))]
+    with ThreadPoolExecutor(max(len(groups), 1)) as pool:
+        group_rows = list(pool.map(lambda group: _convert_group(group, timeout), groups))
+    rows = [None] * len(jobs)
+    for first, group in enumerate(group_rows):
+        rows[first::workers] = group
+    return rows
+
+
+def convert_in_subprocess(saved_model_dir, tflite_path, quantization: str = "float32",
+                          representative_npz=None, timeout: float = 600) -> dict:
+    """Run `convert_saved_model` in a child Python process; return its result row (see convert_all)."""
+    job = _as_job(saved_model_dir, tflite_path, quantization, representative_npz)
+    return convert_all([job], workers=1, timeout=timeout)[0]
 
 
 # ---------------------------------------------------------------- running and timing

@@ -65,7 +65,18 @@ HEADLINES = {
     "08_attention.ipynb":
         "test exact match: GRU with attention {test_exact_match_attention:.4f}, without "
         "{test_exact_match_no_attention:.4f}, Transformer {test_exact_match_transformer:.4f}; "
-        "latency per date {latency_ms_gru_attention:.0f} ms (GRU) vs {latency_ms_transformer:.0f} ms (Transformer)",
+        "latency per date {latency_ms_gru_attention:.0f} ms (GRU) vs {latency_ms_transformer:.0f} ms (Transformer); "
+        "longest inputs: {longest_inputs_test_exact_match_attention:.3f} with attention, "
+        "{longest_inputs_test_exact_match_no_attention:.3f} without",
+    "09_anomalies.ipynb":
+        "test average precision, away days: rolling z-score {test_ap_rolling_zscore_away:.2f}, GRU below forecast "
+        "{test_ap_gru_below_forecast_away:.2f}, GRU residual {test_ap_gru_forecaster_away:.2f}, GRU autoencoder "
+        "{test_ap_gru_autoencoder_away:.2f}; copied days: too normal {test_ap_too_normal_copied:.2f}",
+    "10_deploy.ipynb":
+        "int8 weights: forecaster {forecaster_float32_size_kb:.0f} → {forecaster_int8_dynamic_size_kb:.0f} kB "
+        "(MAE {forecaster_int8_dynamic_mae_change_kw:+.4f} kW), text model {text_float32_size_kb:.0f} → "
+        "{text_int8_dynamic_size_kb:.0f} kB (accuracy {text_int8_dynamic_accuracy_change:+.4f}); "
+        "a streaming step is {step_vs_window_latency_ratio:.0f}× faster than re-running the window",
 }
 
 
