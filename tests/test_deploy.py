@@ -17,6 +17,15 @@ def small_forecaster(units=5, features=3, window=6):
                              keras.layers.Dense(2)])
 
 
+def streamed(runner, windows, units=5):
+    """The step runner's output after feeding `windows` (batch, time, features) one step at a time."""
+    state = np.zeros((len(windows), units), dtype="float32")
+    for t in range(windows.shape[1]):
+        result = runner(x_t=windows[:, t], state=state)
+        state = result["state"]
+    return result["output"]
+
+
 def small_char_model(vocab=11, units=6):
     keras.utils.set_random_seed(1)
     return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 4),
@@ -147,13 +156,8 @@ def test_a_step_model_converts_in_a_child_and_runs_in_litert(tmp_path):
     assert row["converted"], row["reason"]
     assert row["size (kB)"] == pytest.approx(path.stat().st_size / 1000)
     assert failed["converted"] is False and failed["reason"]
-    runner = deploy.litert_runner(path)
     windows = np.random.default_rng(3).normal(size=(5, 6, 3)).astype("float32")
-    state = np.zeros((5, 5), dtype="float32")
-    for t in range(6):
-        result = runner(x_t=windows[:, t], state=state)
-        state = result["state"]
-    np.testing.assert_allclose(result["output"], model.predict(windows, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(streamed(deploy.litert_runner(path), windows), model.predict(windows, verbose=0), atol=1e-5)
 
 
 @pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated")
@@ -167,11 +171,7 @@ def test_litert_runner_falls_back_to_tensorflow_lite(monkeypatch, tmp_path):
     runner = deploy.litert_runner(tmp_path / "step.tflite")
     assert type(runner).__module__.startswith("tensorflow.lite")
     windows = np.random.default_rng(4).normal(size=(2, 6, 3)).astype("float32")
-    state = np.zeros((2, 5), dtype="float32")
-    for t in range(6):
-        result = runner(x_t=windows[:, t], state=state)
-        state = result["state"]
-    np.testing.assert_allclose(result["output"], model.predict(windows, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(streamed(runner, windows), model.predict(windows, verbose=0), atol=1e-5)
 
 
 def test_median_seconds():
