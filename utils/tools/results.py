@@ -71,10 +71,11 @@ HEADLINES = {
     "09_anomalies.ipynb":
         "test average precision, away days: rolling z-score {test_ap_rolling_zscore_away:.2f}, GRU below forecast "
         "{test_ap_gru_below_forecast_away:.2f}, GRU residual {test_ap_gru_forecaster_away:.2f}, GRU autoencoder "
-        "{test_ap_gru_autoencoder_away:.2f}; copied days: too normal {test_ap_too_normal_copied:.2f}",
+        "{test_ap_gru_autoencoder_away:.2f} ({test_days_away} of the test days away); copied days: too normal "
+        "{test_ap_too_normal_copied:.2f}",
     "10_deploy.ipynb":
         "int8 weights: forecaster {forecaster_float32_size_kb:.0f} → {forecaster_int8_dynamic_size_kb:.0f} kB "
-        "(MAE {forecaster_int8_dynamic_mae_change_kw:+.4f} kW), text model {text_float32_size_kb:.0f} → "
+        "(MAE {forecaster_int8_dynamic_mae_change_kw:+.1e} kW), text model {text_float32_size_kb:.0f} → "
         "{text_int8_dynamic_size_kb:.0f} kB (accuracy {text_int8_dynamic_accuracy_change:+.4f}); "
         "a streaming step is {step_vs_window_latency_ratio:.0f}× faster than re-running the window",
 }
