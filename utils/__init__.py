@@ -25,7 +25,7 @@ Lesson map (lesson -> module -> key functions):
 | 07 text generation | `lesson07_chars` | `CharVocabulary`, `sequence_dataset`, `generate`, `complete_word` |
 | 08 attention | `lesson08_seq2seq` | `CharTokenizer`, `seq2seq_dataset`, `greedy_decode`, `beam_search` |
 | 09 anomalies | `lesson09_anomalies` | `copied_days`, `away_days`, `precision_recall_curve`, `average_precision`, `threshold_for_recall` |
-| 10 deploy | `lesson10_deploy` | `step_model`, `convert_in_subprocess`, `litert_runner` |
+| 10 deploy | `lesson10_deploy` | `step_model`, `convert_all`, `convert_in_subprocess`, `litert_runner` |
 """
 
 from .core.environment import EnvironmentProblem, environment_report, in_colab  # sets KERAS_BACKEND first
