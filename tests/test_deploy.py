@@ -173,10 +173,3 @@ def test_litert_runner_falls_back_to_tensorflow_lite(monkeypatch, tmp_path):
     windows = np.random.default_rng(4).normal(size=(2, 6, 3)).astype("float32")
     np.testing.assert_allclose(streamed(runner, windows), model.predict(windows, verbose=0), atol=1e-5)
 
-
-def test_median_seconds():
-    calls = []
-    assert deploy.median_seconds(lambda: calls.append(1), repeats=5, warmup=2) >= 0
-    assert len(calls) == 7
-    with pytest.raises(ValueError):
-        deploy.median_seconds(lambda: None, repeats=0)

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from utils import Timer, record, set_seed
+from utils import Timer, median_seconds, record, set_seed
 from utils.core.report import METRICS_ENV
 
 
@@ -62,3 +62,11 @@ def test_record_refuses_non_numbers_and_nothing():
         record(curve=[1, 2, 3])
     with pytest.raises(ValueError, match="at least one metric"):
         record()
+
+
+def test_median_seconds_warms_up_then_times_each_call():
+    calls = []
+    assert median_seconds(lambda: calls.append(1), repeats=5, warmup=2) >= 0
+    assert len(calls) == 7
+    with pytest.raises(ValueError):
+        median_seconds(lambda: None, repeats=0)

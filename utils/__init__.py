@@ -45,7 +45,7 @@ from .core.paths import BUILD_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT
 from .core.plotting import plot_histories, plot_history, use_course_style
 from .core.report import record
 from .core.seed import DEFAULT_SEED, set_seed
-from .core.timer import Timer
+from .core.timer import Timer, median_seconds
 
 
 def setup_notebook(seed: int = DEFAULT_SEED) -> None:
@@ -74,7 +74,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "BUILD_DIR", "DATA_DIR", "DEFAULT_SEED", "NOTEBOOKS_DIR", "REPO_ROOT",
-    "DataFileError", "EnvironmentProblem", "EpochTimer", "ExerciseCheckFailed", "Timer",
+    "DataFileError", "EnvironmentProblem", "EpochTimer", "ExerciseCheckFailed", "Timer", "median_seconds",
     "by_mode", "check", "check_close", "check_written_by_hand", "current_mode", "describe_machine",
     "environment_report", "in_colab", "is_fast", "load_household_power", "load_movie_reviews",
     "load_shakespeare", "load_stocks", "load_written_dates", "plot_histories", "plot_history", "record",

@@ -47,6 +47,7 @@ from ..core.seed import set_seed
 from ..core import checks
 from ..core.callbacks import EpochTimer
 from ..core.machine import describe_machine
+from ..core.timer import median_seconds
 
 # ---------------------------------------------------------------- input checks
 def _check_builders(builders) -> None:
@@ -124,13 +125,8 @@ def _epoch_timer():
 
 
 def _median_latency_ms(model, batch, repeats: int) -> float:
-    model.predict_on_batch(batch)  # warm-up: traces the prediction graph
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.predict_on_batch(batch)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)) * 1000
+    # one warm-up call traces the prediction graph
+    return median_seconds(lambda: model.predict_on_batch(batch), repeats=repeats, warmup=1) * 1000
 
 
 def compare_models(

@@ -13,7 +13,6 @@ Lesson 10 explains each piece; these are the shared versions:
   `convert_in_subprocess` converts one.
 - `litert_runner`: the signature runner of a .tflite file, from the maintained
   `ai-edge-litert` interpreter.
-- `median_seconds`: the median wall time of a call, after a warm-up.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -242,18 +240,4 @@ def litert_runner(tflite_path, num_threads: int = 1):
 
     interpreter = Interpreter(model_path=str(tflite_path), num_threads=num_threads)
     return interpreter.get_signature_runner("serving_default")
-
-
-def median_seconds(function, repeats: int = 200, warmup: int = 10) -> float:
-    """The median wall time of `function()` over `repeats` calls, after `warmup` untimed calls."""
-    checks.positive_int("repeats", repeats)
-    checks.whole_number("warmup", warmup, minimum=0)
-    for _ in range(warmup):
-        function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
