@@ -69,10 +69,11 @@ HEADLINES = {
         "longest inputs: {longest_inputs_test_exact_match_attention:.3f} with attention, "
         "{longest_inputs_test_exact_match_no_attention:.3f} without",
     "09_anomalies.ipynb":
-        "test average precision, away days: rolling z-score {test_ap_rolling_zscore_away:.2f}, GRU below forecast "
-        "{test_ap_gru_below_forecast_away:.2f}, GRU residual {test_ap_gru_forecaster_away:.2f}, GRU autoencoder "
-        "{test_ap_gru_autoencoder_away:.2f} ({test_days_away} of the test days away); copied days: too normal "
-        "{test_ap_too_normal_copied:.2f}",
+        "chosen on validation: {chosen_on_validation_away} (away), {chosen_on_validation_copied} (copied); "
+        "test average precision, away days: too normal {test_ap_too_normal_away:.2f}, rolling z-score "
+        "{test_ap_rolling_zscore_away:.2f}, GRU below forecast {test_ap_gru_below_forecast_away:.2f}, GRU residual "
+        "{test_ap_gru_forecaster_away:.2f}, GRU autoencoder {test_ap_gru_autoencoder_away:.2f} ({test_days_away} of "
+        "the test days away); copied days: too normal {test_ap_too_normal_copied:.2f}",
     "10_deploy.ipynb":
         "int8 weights: forecaster {forecaster_float32_size_kb:.0f} → {forecaster_int8_dynamic_size_kb:.0f} kB "
         "(MAE {forecaster_int8_dynamic_mae_change_kw:+.1e} kW), text model {text_float32_size_kb:.0f} → "
