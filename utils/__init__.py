@@ -38,7 +38,7 @@ from .core.datasets import (
     load_written_dates,
     shakespeare_titles,
 )
-from .core.exercises import ExerciseCheckFailed, check, check_close, check_written_by_hand
+from .core.exercises import ExerciseCheckFailed, check, check_close, check_written_by_hand, exercise
 from .core.machine import describe_machine
 from .core.mode import by_mode, current_mode, is_fast
 from .core.paths import BUILD_DIR, DATA_DIR, NOTEBOOKS_DIR, REPO_ROOT
@@ -75,7 +75,7 @@ def __getattr__(name: str):
 __all__ = [
     "BUILD_DIR", "DATA_DIR", "DEFAULT_SEED", "NOTEBOOKS_DIR", "REPO_ROOT",
     "DataFileError", "EnvironmentProblem", "EpochTimer", "ExerciseCheckFailed", "Timer", "median_seconds",
-    "by_mode", "check", "check_close", "check_written_by_hand", "current_mode", "describe_machine",
+    "by_mode", "check", "check_close", "check_written_by_hand", "exercise", "current_mode", "describe_machine",
     "environment_report", "in_colab", "is_fast", "load_household_power", "load_movie_reviews",
     "load_shakespeare", "load_stocks", "load_written_dates", "plot_histories", "plot_history", "record",
     "set_seed", "setup_notebook", "shakespeare_titles", "use_course_style",

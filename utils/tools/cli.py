@@ -29,11 +29,12 @@ def chosen_notebooks(names: list[str]) -> list[Path]:
 
 
 def cmd_run(args) -> int:
-    results = nbtools.run_notebooks(chosen_notebooks(args.notebooks), args.mode, timeout=args.timeout)
+    out = Path(args.out)
+    results = nbtools.run_notebooks(chosen_notebooks(args.notebooks), args.mode, build_dir=out, timeout=args.timeout)
     print()
     print(nbtools.report_markdown(results))
-    print(f"Executed copies in {nbtools.relative(BUILD_DIR / 'executed' / args.mode)}; "
-          f"report in {nbtools.relative(BUILD_DIR / 'report.md')} and report.json")
+    print(f"Executed copies in {nbtools.relative(out / 'executed' / args.mode)}; "
+          f"report in {nbtools.relative(out / 'report.md')} and report.json")
     return 0 if all(r["status"] == "ok" for r in results) else 1
 
 
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("notebooks", nargs="*", help="default: every lesson, in order")
     run.add_argument("--mode", choices=MODES, default="full")
     run.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    run.add_argument("--out", default=str(BUILD_DIR), help="folder for executed/ and report.{json,md} (default build/)")
     run.set_defaults(func=cmd_run)
 
     student = sub.add_parser("student", help="write student copies without solutions")
