@@ -4,12 +4,14 @@ import re
 
 import pytest
 
+from utils.tools import badges
 from utils.tools import notebooks as nbtools
+from utils.tools.exercise_cells import BEGIN_SOLUTION
 from utils.tools.exercise_cells import find_exercises, solution_region
 from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 LESSONS = nbtools.lesson_notebooks()
-CONFIG = nbtools.course_config()
+CONFIG = badges.course_config()
 
 
 def test_lessons_are_numbered_contiguously_from_00():
@@ -39,14 +41,14 @@ def test_skeleton(lesson):
     cells = nb.cells
     assert re.match(rf"# {path.name[:2]} · \S", cells[0].source), "first cell: '# NN · Title' + a paragraph"
     assert len(cells[0].source.splitlines()) >= 3, "the title cell also says what the lesson builds and why"
-    assert cells[1].source == nbtools.badge_markdown(path.name, **CONFIG), "second cell: the badges"
+    assert cells[1].source == badges.badge_markdown(path.name, **CONFIG), "second cell: the badges"
     text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
     for heading in ("## Learning goals", "## Setup", "## Summary", "## Exercises"):
         assert heading in text, f"missing section {heading!r}"
     assert re.search(r"Estimated time: \d+ min", text), "missing 'Estimated time: N min'"
     first_code = next(c for c in cells if c.cell_type == "code")
-    assert first_code.source == nbtools.setup_cell_source(**CONFIG), (
-        "the first code cell must be the shared setup cell (utils.tools.notebooks.setup_cell_source)"
+    assert first_code.source == badges.setup_cell_source(**CONFIG), (
+        "the first code cell must be the shared setup cell (utils.tools.badges.setup_cell_source)"
     )
 
 
@@ -62,7 +64,7 @@ def test_exercises_have_one_solution_region_then_checks(lesson):
             )
     inside = {ex.solution_index for ex in exercises}
     stray = [i for i, c in enumerate(nb.cells)
-             if c.cell_type == "code" and nbtools.BEGIN_SOLUTION in c.source and i not in inside]
+             if c.cell_type == "code" and BEGIN_SOLUTION in c.source and i not in inside]
     assert not stray, f"solution regions outside an exercise's solution cell: cells {stray}"
 
 
@@ -76,7 +78,7 @@ def test_sizes_come_from_the_mode_switch_not_ci(lesson):
 
 def test_no_absolute_paths_or_downloads(lesson):
     path, nb = lesson
-    setup = nbtools.setup_cell_source(**CONFIG)
+    setup = badges.setup_cell_source(**CONFIG)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code" and c.source != setup)
     assert not re.search(r"""["'](/home/|/work/|/Users/|[A-Z]:\\\\)""", code), "no absolute paths"
     assert not re.search(r"https?://|urlopen|get_file\(|\.load_data\(", code), "nothing downloads at run time"

@@ -5,6 +5,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
+from utils.tools import badges, run, student
 from utils.tools import notebooks as nbtools
 from utils.tools.cli import main
 
@@ -16,11 +18,11 @@ print(answer)"""
 
 
 def test_strip_solutions_keeps_the_rest_and_indentation():
-    assert nbtools.strip_solutions(SOLVED) == (
+    assert student.strip_solutions(SOLVED) == (
         "x = 1\n# YOUR CODE HERE\nraise NotImplementedError()\nprint(answer)"
     )
     indented = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"
-    assert nbtools.strip_solutions(indented) == (
+    assert student.strip_solutions(indented) == (
         "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
     )
 
@@ -35,15 +37,15 @@ def test_strip_solutions_keeps_the_rest_and_indentation():
 )
 def test_unbalanced_markers_are_clear_errors(source, message):
     with pytest.raises(ValueError, match=rf"lesson.ipynb, cell 3: .*{message}"):
-        nbtools.strip_solutions(source, where="lesson.ipynb, cell 3")
+        student.strip_solutions(source, where="lesson.ipynb, cell 3")
 
 
 def test_student_copy_removes_every_region_and_outputs():
     nb = new_notebook(cells=[new_markdown_cell("# 99 · Demo"), new_code_cell(SOLVED), new_code_cell(SOLVED)])
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="42")]
-    copy = nbtools.student_copy(nb, "demo.ipynb")
+    copy = student.student_copy(nb, "demo.ipynb")
     assert copy.metadata["student_copy"]["solution_regions_removed"] == 2
-    assert nbtools.leftover_solutions(copy) == []
+    assert student.leftover_solutions(copy) == []
     assert all("answer = x + 41" not in cell.source for cell in copy.cells)
     assert copy.cells[1].outputs == []
     assert "answer = x + 41" in nb.cells[1].source  # the original is untouched
@@ -52,7 +54,7 @@ def test_student_copy_removes_every_region_and_outputs():
 def test_leftover_solution_code_is_detected():
     nb = new_notebook(cells=[new_code_cell("ok = 1"), new_code_cell("### END SOLUTION"),
                              new_markdown_cell("Answers go between `### BEGIN SOLUTION` and ...")])
-    assert nbtools.leftover_solutions(nb) == [1]  # markers quoted in prose are fine
+    assert student.leftover_solutions(nb) == [1]  # markers quoted in prose are fine
 
 
 def test_student_command_writes_valid_copies_of_every_lesson(tmp_path):
@@ -62,13 +64,13 @@ def test_student_command_writes_valid_copies_of_every_lesson(tmp_path):
     for original in lessons:
         copy = nbformat.read(str(tmp_path / original.name), as_version=4)
         nbformat.validate(copy)
-        assert nbtools.leftover_solutions(copy) == []
+        assert student.leftover_solutions(copy) == []
         solution_lines, other_lines = set(), set()
         for cell in nbtools.read(original).cells:
             inside = False
             for line in cell.source.splitlines():
-                if line.strip() in (nbtools.BEGIN_SOLUTION, nbtools.END_SOLUTION):
-                    inside = line.strip() == nbtools.BEGIN_SOLUTION
+                if line.strip() in (student.BEGIN_SOLUTION, student.END_SOLUTION):
+                    inside = line.strip() == student.BEGIN_SOLUTION
                 elif line.strip():
                     (solution_lines if inside else other_lines).add(line)
         copy_lines = {line for cell in copy.cells for line in cell.source.splitlines()}
@@ -95,22 +97,22 @@ def test_clean_strips_outputs_and_metadata():
 @pytest.fixture
 def course_copy(tmp_path, monkeypatch):
     """A copy of the notebooks, README and course.json to run `badges` on."""
-    shutil.copytree(nbtools.NOTEBOOKS_DIR, tmp_path / "notebooks")
-    shutil.copy(nbtools.REPO_ROOT / "README.md", tmp_path / "README.md")
-    shutil.copy(nbtools.COURSE_CONFIG, tmp_path / "course.json")
-    monkeypatch.setattr(nbtools, "COURSE_CONFIG", tmp_path / "course.json")
+    shutil.copytree(NOTEBOOKS_DIR, tmp_path / "notebooks")
+    shutil.copy(REPO_ROOT / "README.md", tmp_path / "README.md")
+    shutil.copy(badges.COURSE_CONFIG, tmp_path / "course.json")
+    monkeypatch.setattr(badges, "COURSE_CONFIG", tmp_path / "course.json")
     return tmp_path
 
 
 def test_badges_rewrite_every_link_from_one_value(course_copy):
-    old = nbtools.course_config()
+    old = badges.course_config()
     notebooks = nbtools.lesson_notebooks(course_copy / "notebooks")
-    nbtools.set_course_repo("teacher/gru-class", "spring", notebooks, course_copy / "README.md")
+    badges.set_course_repo("teacher/gru-class", "spring", notebooks, course_copy / "README.md")
     assert json.loads((course_copy / "course.json").read_text()) == {"repo": "teacher/gru-class", "branch": "spring"}
     for path in notebooks:
         nb = nbtools.read(path)
-        badge = next(cell for cell in nb.cells if nbtools.is_badge_cell(cell))
-        setup = next(cell for cell in nb.cells if nbtools.is_setup_cell(cell))
+        badge = next(cell for cell in nb.cells if badges.is_badge_cell(cell))
+        setup = next(cell for cell in nb.cells if badges.is_setup_cell(cell))
         assert f"colab.research.google.com/github/teacher/gru-class/blob/spring/notebooks/{path.name}" in badge.source
         assert 'COURSE_REPO, COURSE_BRANCH = "teacher/gru-class", "spring"' in setup.source
         assert old["repo"] not in path.read_text()
@@ -121,18 +123,18 @@ def test_badges_rewrite_every_link_from_one_value(course_copy):
 @pytest.mark.parametrize("repo", ["no-slash", "a/b/c", "https://github.com/a/b"])
 def test_badges_refuse_a_malformed_repo(course_copy, repo):
     with pytest.raises(ValueError, match="OWNER/NAME"):
-        nbtools.set_course_repo(repo, "main", [], course_copy / "README.md")
+        badges.set_course_repo(repo, "main", [], course_copy / "README.md")
 
 
 def test_run_reports_metrics_and_the_failing_cell(tmp_path):
     good = new_notebook(cells=[new_code_cell(
         "import sys; sys.path.insert(0, %r)\nimport utils\nutils.record(answer=42, mode=utils.current_mode())"
-        % str(nbtools.REPO_ROOT)
+        % str(REPO_ROOT)
     )])
     bad = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0"), new_code_cell("never = 1")])
     for name, nb in (("01_good.ipynb", good), ("02_bad.ipynb", bad)):
         nbformat.write(nb, str(tmp_path / name))
-    results = nbtools.run_notebooks([tmp_path / "02_bad.ipynb", tmp_path / "01_good.ipynb"], "fast",
+    results = run.run_notebooks([tmp_path / "02_bad.ipynb", tmp_path / "01_good.ipynb"], "fast",
                                     build_dir=tmp_path / "build", timeout=120)
     assert results[0]["status"].startswith("FAILED at cell 1: ZeroDivisionError")
     assert results[1]["status"] == "ok"  # the run went on after the failure

@@ -14,6 +14,7 @@ import pytest
 
 from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 from utils.tools import notebooks as nbtools
+from utils.tools import run
 from utils.tools import results
 from utils.tools.cli import main
 
@@ -175,10 +176,10 @@ def test_values_are_rounded_for_reading(value, shown):
 
 
 def test_run_writes_the_machine_and_versions_that_results_need(course, monkeypatch):
-    monkeypatch.setattr(nbtools, "execute_notebook", lambda path, mode, out_dir, timeout: {
+    monkeypatch.setattr(run, "execute_notebook", lambda path, mode, out_dir, timeout: {
         "notebook": path.name, "mode": mode, "status": "ok", "seconds": 1.0,
         "metrics": sample_report()["notebooks"][LESSONS.index(path.name)]["metrics"]})
-    nbtools.run_notebooks(nbtools.lesson_notebooks(course / "notebooks"), "full", build_dir=course / "build")
+    run.run_notebooks(nbtools.lesson_notebooks(course / "notebooks"), "full", build_dir=course / "build")
     report = json.loads((course / "build" / "report.json").read_text())
     assert set(results.RUN_KEYS) <= set(report) and report["mode"] == "full"
     assert results.run_command(update_from=course / "build" / "report.json", root=course) == 0

@@ -6,7 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import badges as badges_tool
 from . import notebooks as nbtools
+from . import run as run_tool
+from . import student as student_tool
 from . import results as results_tool
 from . import grade as grade_tool
 from ..core.mode import MODES
@@ -30,32 +33,42 @@ def chosen_notebooks(names: list[str]) -> list[Path]:
 
 def cmd_run(args) -> int:
     out = Path(args.out)
-    results = nbtools.run_notebooks(chosen_notebooks(args.notebooks), args.mode, build_dir=out, timeout=args.timeout)
+    results = run_tool.run_notebooks(chosen_notebooks(args.notebooks), args.mode, build_dir=out, timeout=args.timeout)
     print()
-    print(nbtools.report_markdown(results))
+    print(run_tool.report_markdown(results))
     print(f"Executed copies in {nbtools.relative(out / 'executed' / args.mode)}; "
           f"report in {nbtools.relative(out / 'report.md')} and report.json")
     return 0 if all(r["status"] == "ok" for r in results) else 1
 
 
 def cmd_student(args) -> int:
-    for path, regions in nbtools.write_student_copies(Path(args.out), chosen_notebooks(args.notebooks)):
+    for path, regions in student_tool.write_student_copies(Path(args.out), chosen_notebooks(args.notebooks)):
         print(f"{nbtools.relative(path)}: {regions} solution region(s) replaced")
     return 0
 
 
 def cmd_badges(args) -> int:
-    for line in nbtools.set_course_repo(args.repo, args.branch, nbtools.lesson_notebooks(),
+    for line in badges_tool.set_course_repo(args.repo, args.branch, nbtools.lesson_notebooks(),
                                         REPO_ROOT / "README.md"):
         print(line)
     return 0
 
 
 def cmd_clean(args) -> int:
+    dirty = 0
     for path in chosen_notebooks(args.notebooks):
-        nbtools.write(nbtools.clean(nbtools.read(path)), path)
+        nb = nbtools.read(path)
+        if args.check:
+            problems = nbtools.hygiene_problems(nb)
+            for problem in problems:
+                print(f"{nbtools.relative(path)}: {problem}")
+            dirty += bool(problems)
+            continue
+        nbtools.write(nbtools.clean(nb), path)
         print(f"cleaned {nbtools.relative(path)}")
-    return 0
+    if dirty:
+        print(f"{dirty} notebook(s) not clean: run `python -m utils clean` and commit again")
+    return 1 if dirty else 0
 
 
 def cmd_results(args) -> int:
@@ -96,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
 
     clean = sub.add_parser("clean", help="strip outputs and editor metadata before committing")
     clean.add_argument("notebooks", nargs="*", help="default: every lesson")
+    clean.add_argument("--check", action="store_true",
+                       help="change nothing; exit 1 listing every notebook that is not clean")
     clean.set_defaults(func=cmd_clean)
 
     results = sub.add_parser("results", help="regenerate the expected results from results/full_mode.json",

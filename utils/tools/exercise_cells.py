@@ -13,8 +13,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from .notebooks import BEGIN_SOLUTION, END_SOLUTION
-
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 EXERCISE_HEADING = re.compile(r"^### Exercise (\d+)\b[:.]?\s*(.*)$", re.M)
 ANY_HEADING = re.compile(r"^#{1,3} ", re.M)
 
