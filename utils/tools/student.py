@@ -1,4 +1,11 @@
-"""Student copies: every solution region replaced by a stub (`python -m utils student`)."""
+"""Student copies: every solution region replaced by a stub (`python -m utils student`).
+
+Inside a function the stub is `# YOUR CODE HERE` and `raise NotImplementedError()`, so
+calling the unwritten function says so. At top level it is the comment alone: the names
+the answer should define stay undefined, the check cell that follows (wrapped in
+`with utils.exercise(N):`) prints "Exercise N: not attempted yet", and "Restart and Run
+All" on a student copy runs to the end.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +17,15 @@ import nbformat
 from .exercise_cells import BEGIN_SOLUTION, END_SOLUTION
 from .notebooks import clean, read, write
 
-STUDENT_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
+STUDENT_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")  # a region inside a def
+TOP_LEVEL_STUB = ("# YOUR CODE HERE",)  # a region at top level: a comment only, nothing raised
 
 
 def strip_solutions(source: str, where: str = "cell") -> str:
-    """Replace each BEGIN/END SOLUTION region by the student stub, keeping its indent."""
+    """Replace each BEGIN/END SOLUTION region by the student stub, keeping its indent.
+
+    An indented region (inside a def) gets STUDENT_STUB, a top-level one TOP_LEVEL_STUB.
+    """
     out, inside = [], False
     for line in source.splitlines():
         marker = line.strip()
@@ -23,7 +34,7 @@ def strip_solutions(source: str, where: str = "cell") -> str:
                 raise ValueError(f"{where}: nested '{BEGIN_SOLUTION}' (close the first region first)")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            out.extend(indent + stub for stub in STUDENT_STUB)
+            out.extend(indent + stub for stub in (STUDENT_STUB if indent else TOP_LEVEL_STUB))
         elif marker == END_SOLUTION:
             if not inside:
                 raise ValueError(f"{where}: '{END_SOLUTION}' without a matching '{BEGIN_SOLUTION}'")
