@@ -8,6 +8,9 @@ Run once by the maintainers, never by learners (the built files are committed):
 
 The written dates (lesson 08) are generated with Babel's CLDR date formats instead of
 being downloaded: `pip install babel==2.19.0` into the course's environment first.
+The spoken digits (lesson 11) are read from the Free Spoken Digit Dataset's recordings,
+a tar.gz of its GitHub repository's `recordings/`, `README.md` and `metadata.py`:
+`--fsdd PATH` (default: fsdd-recordings.tar.gz next to the course folder, in shared/data/).
 
 It writes the compressed files and data/SHA256SUMS, then prints the table for
 data/README.md. Gzip files are written with a zero timestamp, so a rebuild from the
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import wave
 import zipfile
 from pathlib import Path
 
@@ -255,6 +259,62 @@ def build_written_dates() -> pd.DataFrame:
     return df
 
 
+FSDD_SPEAKERS = {  # speaker -> accent, from the dataset's metadata.py (all male, all speaking English)
+    "george": "GRC/Greek", "jackson": "USA/neutral", "lucas": "DEU/German",
+    "nicolas": "BEL/French", "theo": "USA/neutral", "yweweler": "DEU/German",
+}
+FSDD_TAKES = 50  # recordings per speaker and digit, numbered 0..49
+FSDD_RATE = 8000
+
+
+def deterministic_npz(arrays: dict) -> bytes:
+    """An uncompressed .npz (what np.load reads) with fixed zip timestamps: same arrays, same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+            archive.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)), member.getvalue())
+    return buffer.getvalue()
+
+
+def build_spoken_digits(archive: Path) -> dict:
+    """The 3,000 FSDD recordings as int16 PCM at 8 kHz, concatenated, with one row of labels each.
+
+    Rows are sorted by speaker, digit and take (the file's index, 0..49). Recording i is
+    audio[offsets[i]:offsets[i + 1]]. Every recording must be mono, 16-bit, 8 kHz.
+    """
+    rows = []
+    with tarfile.open(archive) as tar:
+        metadata = tar.extractfile("metadata.py").read().decode("utf-8")
+        for speaker, accent in FSDD_SPEAKERS.items():
+            if f"'{speaker}'" not in metadata or accent not in metadata:
+                raise SystemExit(f"metadata.py does not list {speaker} with accent {accent}")
+        for member in tar.getmembers():
+            if not (member.name.startswith("recordings/") and member.name.endswith(".wav")):
+                continue
+            digit, speaker, take = Path(member.name).stem.split("_")
+            with wave.open(io.BytesIO(tar.extractfile(member).read())) as w:
+                if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, FSDD_RATE):
+                    raise SystemExit(f"{member.name}: expected mono 16-bit {FSDD_RATE} Hz")
+                samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+            rows.append((speaker, int(digit), int(take), samples))
+    rows.sort(key=lambda row: row[:3])
+    expected = [(s, d, t) for s in sorted(FSDD_SPEAKERS) for d in range(10) for t in range(FSDD_TAKES)]
+    if [row[:3] for row in rows] != expected:
+        raise SystemExit(f"expected {len(expected)} recordings (6 speakers x 10 digits x {FSDD_TAKES}), found {len(rows)}")
+    lengths = np.array([len(row[3]) for row in rows])
+    return {
+        "audio": np.concatenate([row[3] for row in rows]).astype("<i2"),
+        "offsets": np.r_[0, np.cumsum(lengths)].astype("<i8"),
+        "digit": np.array([row[1] for row in rows], dtype="<i1"),
+        "speaker": np.array([row[0] for row in rows], dtype="<U8"),
+        "take": np.array([row[2] for row in rows], dtype="<i1"),
+        "accent": np.array([FSDD_SPEAKERS[row[0]] for row in rows], dtype="<U11"),
+        "sample_rate": np.array(FSDD_RATE, dtype="<i4"),
+    }
+
+
 def csv_bytes(df: pd.DataFrame, index: bool) -> bytes:
     return df.to_csv(index=index, lineterminator="\n").encode("utf-8")
 
@@ -292,22 +352,38 @@ def written_dates_file(packages: Path) -> tuple[bytes, str]:
         f"length {lengths.min()}..{lengths.max()}")
 
 
+FSDD_ARCHIVE = DATA_DIR.parent.parent / "shared" / "data" / "fsdd-recordings.tar.gz"
+
+
+def spoken_digits_file(packages: Path) -> tuple[bytes, str]:
+    arrays = build_spoken_digits(FSDD_ARCHIVE)
+    seconds = np.diff(arrays["offsets"]) / FSDD_RATE
+    return deterministic_npz(arrays), (
+        f"spoken digits: {len(arrays['digit'])} recordings, {len(arrays['audio'])} samples, "
+        f"{seconds.min():.2f}..{seconds.max():.2f} s (median {np.median(seconds):.2f} s)")
+
+
 BUILDERS = {  # data file -> (builder, needs the downloaded PyPI packages)
     "household_power_hourly.csv.gz": (household_power_file, True),
     "movie_review_sentences.csv.gz": (movie_reviews_file, True),
     "shakespeare_tragedies.txt.gz": (shakespeare_file, True),
     "stocks_daily.csv.gz": (stocks_file, True),
     "written_dates.csv.gz": (written_dates_file, False),
+    "spoken_digits.npz.gz": (spoken_digits_file, False),
 }
 
 
 def main() -> None:
+    global FSDD_ARCHIVE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="packages", type=Path,
                         help="folder with the downloaded packages (default: download)")
     parser.add_argument("--only", nargs="+", choices=sorted(BUILDERS), metavar="FILE",
                         help="rebuild only these files (default: all)")
+    parser.add_argument("--fsdd", type=Path, default=FSDD_ARCHIVE,
+                        help="the FSDD recordings tar.gz (spoken_digits.npz.gz; default: %(default)s)")
     args = parser.parse_args()
+    FSDD_ARCHIVE = args.fsdd
     chosen = args.only or sorted(BUILDERS)
     with tempfile.TemporaryDirectory() as tmp:
         packages = args.packages or Path(tmp)

@@ -34,6 +34,7 @@ from .core.datasets import (
     load_household_power,
     load_movie_reviews,
     load_shakespeare,
+    load_spoken_digits,
     load_stocks,
     load_written_dates,
     shakespeare_titles,
@@ -77,6 +78,6 @@ __all__ = [
     "DataFileError", "EnvironmentProblem", "EpochTimer", "ExerciseCheckFailed", "Timer", "median_seconds",
     "by_mode", "check", "check_close", "check_written_by_hand", "exercise", "current_mode", "describe_machine",
     "environment_report", "in_colab", "is_fast", "load_household_power", "load_movie_reviews",
-    "load_shakespeare", "load_stocks", "load_written_dates", "plot_histories", "plot_history", "record",
+    "load_shakespeare", "load_spoken_digits", "load_stocks", "load_written_dates", "plot_histories", "plot_history", "record",
     "set_seed", "setup_notebook", "shakespeare_titles", "use_course_style",
 ]

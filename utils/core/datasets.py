@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .paths import DATA_DIR
@@ -142,3 +144,33 @@ def load_written_dates(split: str | None = None, data_dir: Path = DATA_DIR) -> p
     if split not in DATE_SPLITS:
         raise ValueError(f"unknown split {split!r}; choose one of {DATE_SPLITS}")
     return df[df["split"] == split].reset_index(drop=True)
+
+
+SPOKEN_DIGITS_RATE = 8000  # samples per second
+
+
+def load_spoken_digits(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The Free Spoken Digit Dataset: 3,000 recordings of the digits 0-9 (lesson 11).
+
+    6 speakers x 10 digits x 50 takes, mono, 8 kHz, trimmed to near-minimal silence,
+    0.14 to 2.28 s. One row per recording, sorted by speaker, digit and take, with the
+    columns digit (int), speaker (str), take (0..49; the official test split is takes
+    0-4), accent (the speaker's, from the dataset's metadata) and audio (a 1-D int16
+    NumPy array of samples; divide by 32768 for floats in [-1, 1)).
+    `frame.attrs["sample_rate"]` is 8000.
+    """
+    path = verified_path("spoken_digits.npz.gz", data_dir)
+    with np.load(io.BytesIO(gzip.decompress(path.read_bytes())), allow_pickle=False) as arrays:
+        audio, offsets = arrays["audio"], arrays["offsets"]
+        frame = pd.DataFrame({
+            "digit": arrays["digit"].astype("int64"),
+            "speaker": arrays["speaker"].astype(str),
+            "take": arrays["take"].astype("int64"),
+            "accent": arrays["accent"].astype(str),
+        })
+        rate = int(arrays["sample_rate"])
+    if rate != SPOKEN_DIGITS_RATE:
+        raise DataFileError(f"spoken_digits.npz.gz says {rate} Hz, expected {SPOKEN_DIGITS_RATE}")
+    frame["audio"] = [audio[start:end] for start, end in zip(offsets[:-1], offsets[1:])]
+    frame.attrs["sample_rate"] = rate
+    return frame
