@@ -17,9 +17,11 @@ from utils.lessons.lesson03_compare import (
     epochs_to_reach,
     layer_params,
     matching_units,
+    per_example_errors,
     plot_comparison,
     plot_curves,
     summary,
+    tuned_runs,
 )
 
 RNG = np.random.default_rng(0)
@@ -243,3 +245,96 @@ def test_benchmark_steps_rejects_bad_input():
         benchmark_steps({"u": uncompiled(0)}, TRAIN[0], TRAIN[1])
     with pytest.raises(ValueError, match="same number of samples"):
         benchmark_steps({"s": tiny_model(2)(0)}, TRAIN[0][:8], TRAIN[1][:4])
+
+
+def test_benchmark_steps_can_return_every_paired_turn():
+    models = {name: build(0) for name, build in [("small", tiny_model(2)), ("wide", tiny_model(5))]}
+    table, times = benchmark_steps(models, TRAIN[0][:8], TRAIN[1][:8], repeats=3, return_times=True)
+    assert list(times.columns) == ["model", "turn", "train_step_ms", "predict_ms"]
+    assert list(times["turn"]) == [0, 1, 2, 0, 1, 2]
+    small = times[times["model"] == "small"]
+    assert np.isclose(small["train_step_ms"].median(), table.loc[0, "train_step_ms"])
+
+
+# ---------------------------------------------------------------- tuned_runs, per_example_errors
+def linear_task(n, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 3, 2)).astype("float32")
+    return x, x.reshape(n, -1) @ np.linspace(-1, 1, 6, dtype="float32")[:, None]
+
+
+def sgd_builder(calls):
+    def build(learning_rate):
+        calls.append(learning_rate)
+        model = keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(learning_rate), "mse")
+        return model
+    return build
+
+
+def test_tuned_runs_chooses_an_inner_rate_and_trains_every_seed():
+    calls = []
+    runs = tuned_runs(sgd_builder(calls), linear_task(64, 0), linear_task(32, 1), grid=[1e-3, 1e-2, 1e-1],
+                      seeds=[0, 1, 2], epochs=3, batch_size=16)
+    assert runs.learning_rate in runs.search.index and not runs.at_edge
+    assert runs.search.index.min() < runs.learning_rate < runs.search.index.max()  # never at an edge
+    assert runs.search.idxmin() == runs.learning_rate
+    assert sorted(runs.models) == [0, 1, 2] and sorted(runs.histories) == [0, 1, 2]
+    assert len(calls) == len(runs.search) + 2  # one run per rate tried (seed 0) + seeds 1 and 2 at the chosen rate
+    assert calls[-2:] == [runs.learning_rate] * 2
+    assert all(len(h["loss"]) == 3 for h in runs.histories.values())
+    assert all(value > 0 for value in runs.seconds_per_epoch.values())
+
+
+def test_tuned_runs_validates_every_epoch_only_when_asked():
+    runs = tuned_runs(sgd_builder([]), linear_task(32, 0), linear_task(16, 1), grid=[1e-3, 1e-2, 1e-1],
+                      seeds=[0], epochs=2, batch_size=16, validate_every_epoch=True)
+    assert len(runs.histories[0]["val_loss"]) == 2
+
+
+def test_tuned_runs_at_an_edge_raises_unless_allowed():
+    # one epoch of SGD at tiny rates: the largest rate always wins, at the edge
+    task = (linear_task(64, 0), linear_task(32, 1))
+    with pytest.raises(ValueError, match="still at the edge"):
+        tuned_runs(sgd_builder([]), *task, grid=[1e-6, 2e-6, 4e-6], seeds=[0], epochs=1, max_widenings=1)
+    runs = tuned_runs(sgd_builder([]), *task, grid=[1e-6, 2e-6, 4e-6], seeds=[0], epochs=1, max_widenings=1,
+                      allow_edge=True)
+    assert runs.at_edge and runs.learning_rate == runs.search.index.max() == pytest.approx(8e-6)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"build": "not a function"}, TypeError, "learning_rate -> compiled keras model"),
+    ({"grid": [1e-3, 1e-2]}, ValueError, "at least 3"),
+    ({"seeds": []}, ValueError, "seed"),
+    ({"epochs": 0}, ValueError, "epochs"),
+    ({"train": (np.zeros((4, 3, 2)), np.zeros((5, 1)))}, ValueError, "4 samples but y has 5"),
+    ({"build": lambda rate: keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])},
+     ValueError, r"build\(0.001\) returned a model that is not compiled"),
+])
+def test_tuned_runs_rejects_bad_input(kwargs, error, words):
+    options = {"build": sgd_builder([]), "train": linear_task(16, 0), "val": linear_task(8, 1),
+               "grid": [1e-3, 1e-2, 1e-1], "seeds": [0], "epochs": 1} | kwargs
+    with pytest.raises(error, match=words):
+        tuned_runs(options.pop("build"), options.pop("train"), options.pop("val"), **options)
+
+
+def test_per_example_errors_give_the_mae_and_mse_per_row():
+    x, y = linear_task(20, 3)
+    models = {seed: sgd_builder([])(0.01) for seed in (0, 1)}
+    absolute = per_example_errors(models, x, y, "absolute")
+    squared = per_example_errors(models[0], x, y, "squared")
+    assert absolute.shape == (2, 20) and squared.shape == (1, 20)
+    prediction = models[0].predict(x, verbose=0)
+    assert np.isclose(absolute[0].mean(), np.abs(prediction - y).mean(), rtol=1e-5)
+    assert np.isclose(squared[0].mean(), ((prediction - y) ** 2).mean(), rtol=1e-5)
+
+
+def test_per_example_errors_reject_bad_input():
+    x, y = linear_task(8, 3)
+    model = sgd_builder([])(0.01)
+    with pytest.raises(ValueError, match="'absolute' or 'squared'"):
+        per_example_errors(model, x, y, "relative")
+    with pytest.raises(TypeError, match="keras model"):
+        per_example_errors([], x, y)
+    with pytest.raises(ValueError, match="predicts 1 value"):
+        per_example_errors(model, x, np.zeros((8, 24)))

@@ -8,6 +8,7 @@ import pytest
 from utils.lessons.lesson04_training import (
     EarlyStoppingReplay,
     GradientNormLogger,
+    KeepBestWeights,
     over_seeds,
     replay_early_stopping,
 )
@@ -158,3 +159,30 @@ def test_over_seeds_seeds_each_run_and_collects_a_table():
 def test_over_seeds_refuses_bad_input(seeds, train_once, error, words):
     with pytest.raises(error, match=words):
         over_seeds(train_once, seeds)
+
+
+# ---------------------------------------------------------------- KeepBestWeights
+def test_keep_best_weights_keeps_the_best_epoch_and_leaves_the_model_alone():
+    x, y = tiny_regression()
+    x_val, y_val = tiny_regression(16, seed=1)
+    model = linear_model()
+    model.compile(keras.optimizers.SGD(0.3), loss="mse", jit_compile=False)  # large steps: val loss jumps around
+    best = KeepBestWeights()
+    history = model.fit(x, y, validation_data=(x_val, y_val), epochs=6, batch_size=8, verbose=0, callbacks=[best])
+    values = history.history["val_loss"]
+    assert best.best_epoch == int(np.argmin(values)) + 1 and np.isclose(best.best_value, min(values))
+    copy = best.best_model()
+    assert copy is not model
+    assert np.isclose(float(np.mean((copy.predict(x_val, verbose=0) - y_val) ** 2)), min(values), rtol=1e-4)
+    last = float(np.mean((model.predict(x_val, verbose=0) - y_val) ** 2))
+    assert np.isclose(last, values[-1], rtol=1e-4)  # the model itself still holds the last epoch
+
+
+def test_keep_best_weights_refuses_bad_use():
+    with pytest.raises(TypeError, match="name of a logged quantity"):
+        KeepBestWeights(monitor=3)
+    with pytest.raises(ValueError, match="no epoch has been recorded"):
+        KeepBestWeights().best_model()
+    x, y = tiny_regression()
+    with pytest.raises(KeyError, match="pass validation_data"):
+        linear_model().fit(x, y, epochs=1, verbose=0, callbacks=[KeepBestWeights()])

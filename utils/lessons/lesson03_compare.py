@@ -19,6 +19,13 @@ so you can rerun the comparison on your own data:
                                  # the width that gives a layer about `target_params` weights
     describe_machine()       # what the timings were measured on
 
+    runs = tuned_runs(lambda rate: build(rate), (x_train, y_train), (x_val, y_val),
+                      grid=[1e-3, 3e-3, 1e-2], seeds=[0, 1, 2], epochs=10)
+                                 # one learning rate per model and task, chosen on validation
+                                 # (utils.core.protocol.learning_rate_search), then every seed
+    per_example_errors(runs.models, x_test, y_test, "absolute")
+                                 # (seeds, examples) errors for protocol.bootstrap_difference
+
 What each column of `compare_models` means (one row per model and seed):
 
     params             trainable + non-trainable weights of the whole model
@@ -38,16 +45,18 @@ What each column of `compare_models` means (one row per model and seed):
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..core.seed import set_seed
-from ..core import checks
+from ..core import checks, protocol
 from ..core.callbacks import EpochTimer
 from ..core.machine import describe_machine
+from ..core.seed import set_seed
 from ..core.timer import median_seconds
+
 
 # ---------------------------------------------------------------- input checks
 def _check_builders(builders) -> None:
@@ -81,14 +90,15 @@ def _check_split(what: str, split) -> int:
     return n_x[0]
 
 
-def _check_model(name: str, model) -> None:
+def _check_model(name: str, model, what: str | None = None) -> None:
     import keras
 
+    what = what or f"builders[{name!r}]"
     if not isinstance(model, keras.Model):
-        raise TypeError(f"builders[{name!r}] returned {type(model).__name__}, not a keras Model")
+        raise TypeError(f"{what} returned {type(model).__name__}, not a keras Model")
     if not model.compiled:
         raise ValueError(
-            f"builders[{name!r}] returned a model that is not compiled; call "
+            f"{what} returned a model that is not compiled; call "
             "model.compile(optimizer, loss, metrics=...) inside the builder, so every seed "
             "gets a fresh optimizer"
         )
@@ -202,13 +212,16 @@ def compare_models(
 
 
 # ---------------------------------------------------------------- careful speed
-def benchmark_steps(models: dict, x, y, repeats: int = 20) -> pd.DataFrame:
+def benchmark_steps(models: dict, x, y, repeats: int = 20, return_times: bool = False):
     """Median milliseconds of one training step and one prediction, per model.
 
     models: {name: compiled, built keras model}; x, y: one batch. The models take turns
     (GRU, LSTM, GRU, LSTM, ...), so a background job that slows the machine slows every
     model alike, and the medians of `repeats` turns are comparable even on a shared CPU.
     One warm-up turn per model (graph tracing) is not timed.
+    return_times: also return every timed turn, a long table (model, turn, train_step_ms,
+    predict_ms); turns are paired across models, so `protocol.difference` can compare two
+    models turn by turn (the turn plays the part of the seed).
     """
     import keras
 
@@ -233,12 +246,19 @@ def benchmark_steps(models: dict, x, y, repeats: int = 20) -> pd.DataFrame:
             if turn:  # turn 0 is the warm-up
                 train_ms[name].append((middle - start) * 1000)
                 predict_ms[name].append((end - middle) * 1000)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "model": list(models),
         "params": [model.count_params() for model in models.values()],
         "train_step_ms": [float(np.median(train_ms[name])) for name in models],
         "predict_ms": [float(np.median(predict_ms[name])) for name in models],
     })
+    if not return_times:
+        return table
+    times = pd.DataFrame([
+        {"model": name, "turn": turn, "train_step_ms": train_ms[name][turn], "predict_ms": predict_ms[name][turn]}
+        for name in models for turn in range(repeats)
+    ])
+    return table, times
 
 
 # ---------------------------------------------------------------- summarising
@@ -389,3 +409,109 @@ def matching_units(make_layer: Callable[[int], object], target_params: int, inpu
             high = middle
     candidates = [u for u in (low - 1, low) if u >= 1]
     return min(candidates, key=lambda u: abs(layer_params(make_layer, u, input_dim) - target_params))
+
+
+# ---------------------------------------------------------------- one learning rate per model and task
+@dataclass
+class TunedRuns:
+    """What `tuned_runs` returns: the rate chosen on validation and one trained model per seed."""
+
+    learning_rate: float
+    search: pd.Series                 # validation score of every rate tried (first seed), by rate
+    at_edge: bool                     # True only with allow_edge=True when the best stayed at an edge
+    models: dict = field(default_factory=dict)             # seed -> model trained at learning_rate
+    histories: dict = field(default_factory=dict)          # seed -> fit history (a dict of lists)
+    seconds_per_epoch: dict = field(default_factory=dict)  # seed -> median of epochs 2..N, training only
+
+
+def _fit_once(build, learning_rate, seed, train, val, epochs, batch_size, validate_every_epoch):
+    """Seed, build at `learning_rate`, train; return (model, history dict, steady s/epoch, val loss)."""
+    set_seed(seed)
+    model = build(learning_rate)
+    _check_model("", model, what=f"build({learning_rate})")
+    timer = _epoch_timer()
+    history = model.fit(*train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[timer],
+                        validation_data=tuple(val) if validate_every_epoch else None).history
+    val_loss = float(model.evaluate(*val, batch_size=batch_size, verbose=0, return_dict=True)["loss"])
+    steady = float(np.median(timer.seconds[1:])) if len(timer.seconds) > 1 else float("nan")
+    return model, history, steady, val_loss
+
+
+def tuned_runs(build: Callable[[float], object], train: tuple, val: tuple, *, grid, seeds, epochs: int,
+               batch_size: int = 32, validate_every_epoch: bool = False, max_widenings: int = 3,
+               allow_edge: bool = False) -> TunedRuns:
+    """Choose a learning rate on validation, then train every seed at it (lesson 03's protocol).
+
+    build(learning_rate) -> a new, compiled model (the global seed is set just before each
+      call, so build inside the function); its loss on `val` after the last epoch is the score.
+    The search uses the first seed: one run per rate of `grid`, widened by
+    `utils.core.protocol.learning_rate_search` while the best rate sits at an edge. The
+    first seed's run at the chosen rate is kept; the other seeds are then trained at it.
+    Choosing on `val` means `val` is spent: judge the models on data that was not used
+    (a test split), e.g. with `per_example_errors` and `protocol.bootstrap_difference`.
+    validate_every_epoch: also record the validation loss after every epoch (learning curves).
+    allow_edge: return the best rate tried even if it is still at an edge (`at_edge=True`)
+      instead of raising; for fast mode only, where a few steps always favour large rates.
+    """
+    if not callable(build):
+        raise TypeError(f"build must be a function learning_rate -> compiled keras model, got {type(build).__name__}")
+    _check_split("train", train)
+    _check_split("val", val)
+    seeds = checks.seed_list(seeds)
+    checks.whole_number("epochs", epochs)
+    checks.whole_number("batch_size", batch_size)
+    checks.whole_number("max_widenings", max_widenings, minimum=0)
+    options = {"train": train, "val": val, "epochs": epochs, "batch_size": batch_size,
+                   "validate_every_epoch": validate_every_epoch}
+    tried = {}
+
+    def score(rate: float) -> float:
+        tried[rate] = _fit_once(build, rate, seeds[0], **options)
+        return tried[rate][3]
+
+    at_edge = False
+    try:
+        rate, search = protocol.learning_rate_search(score, grid, max_widenings=max_widenings)
+    except ValueError:
+        if not allow_edge or not tried:
+            raise
+        search = pd.Series({r: run[3] for r, run in tried.items()}).sort_index()
+        search = search.where(np.isfinite(search), np.inf)
+        search.index.name, search.name = "learning_rate", "validation score"
+        rate, at_edge = float(search.idxmin()), True
+    model, history, steady, _ = tried[rate]
+    result = TunedRuns(learning_rate=rate, search=search, at_edge=at_edge)
+    result.models[seeds[0]], result.histories[seeds[0]], result.seconds_per_epoch[seeds[0]] = model, history, steady
+    for seed in seeds[1:]:
+        model, history, steady, _ = _fit_once(build, rate, seed, **options)
+        result.models[seed], result.histories[seed], result.seconds_per_epoch[seed] = model, history, steady
+    return result
+
+
+def per_example_errors(models, x, y, kind: str = "absolute", batch_size: int = 256) -> np.ndarray:
+    """Each model's error on each example, shape (models, examples), for `protocol.bootstrap_difference`.
+
+    models: one keras model, a list of them, or a dict seed -> model (a `TunedRuns.models`).
+    kind: "absolute" (mean absolute error over each example's outputs, e.g. the 24 hours of
+      a forecast) or "squared" (mean squared error per example). The mean of a row is the
+      model's MAE or MSE on (x, y).
+    """
+    import keras
+
+    if kind not in ("absolute", "squared"):
+        raise ValueError(f"kind must be 'absolute' or 'squared', got {kind!r}")
+    if isinstance(models, keras.Model):
+        models = [models]
+    models = list(models.values()) if isinstance(models, dict) else list(models)
+    if not models or not all(isinstance(m, keras.Model) for m in models):
+        raise TypeError("models must be a keras model, a list of models or a dict seed -> model")
+    n = _check_split("(x, y)", (x, y))
+    target = np.asarray(y, dtype="float32").reshape(n, -1)
+    rows = []
+    for model in models:
+        prediction = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), dtype="float32").reshape(n, -1)
+        if prediction.shape != target.shape:
+            raise ValueError(f"the model predicts {prediction.shape[1]} value(s) per example, y has {target.shape[1]}")
+        error = prediction - target
+        rows.append(np.abs(error).mean(axis=1) if kind == "absolute" else (error**2).mean(axis=1))
+    return np.stack(rows)

@@ -8,6 +8,9 @@
   without training again: pick a patience from one long run.
 - `over_seeds`: rerun a training function over several seeds and collect its numbers,
   for differences that are smaller than the seed-to-seed spread.
+- `KeepBestWeights`: a callback that remembers the weights of the best epoch while
+  training goes on to the end, so one run gives both its last-epoch model and its
+  best-epoch model (`best_model()`), to compare best epoch with best epoch.
 """
 
 from __future__ import annotations
@@ -176,6 +179,52 @@ def replay_early_stopping(history, monitor: str = "val_loss", **early_stopping_k
         best_value=series[restored],
         final_value=series[epochs_run - 1],
     )
+
+
+# ---------------------------------------------------------------- the best epoch, kept aside
+class KeepBestWeights(keras.callbacks.Callback):
+    """Remember the weights of the epoch with the lowest `monitor` value; change nothing.
+
+        best = KeepBestWeights()                  # monitor="val_loss"
+        model.fit(..., validation_data=(x_val, y_val), callbacks=[best])
+        model                                     # the last epoch's weights, as always
+        best.best_epoch, best.best_value          # counted from 1
+        best.best_model()                         # a copy of the model at its best epoch
+
+    Unlike `EarlyStopping(restore_best_weights=True)` it neither stops training nor
+    touches the model, so one run yields both the model trained to the end and the one
+    early stopping would have kept. Ties are not improvements (as in `EarlyStopping`).
+    """
+
+    def __init__(self, monitor: str = "val_loss") -> None:
+        super().__init__()
+        if not isinstance(monitor, str) or not monitor:
+            raise TypeError(f"monitor must be the name of a logged quantity such as 'val_loss', got {monitor!r}")
+        self.monitor = monitor
+        self.best_epoch: int | None = None
+        self.best_value = float("inf")
+        self.best_weights = None
+
+    def on_train_begin(self, logs=None):
+        self.best_epoch, self.best_value, self.best_weights = None, float("inf"), None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.monitor not in logs:
+            raise KeyError(f"{self.monitor!r} is not logged after each epoch (logged: {sorted(logs)}); "
+                           "pass validation_data to fit to log val_loss")
+        value = float(logs[self.monitor])
+        if value < self.best_value:
+            self.best_epoch, self.best_value = epoch + 1, value
+            self.best_weights = [np.array(w) for w in self.model.get_weights()]
+
+    def best_model(self) -> keras.Model:
+        """A new model with the same architecture and the best epoch's weights (for inference)."""
+        if self.best_weights is None:
+            raise ValueError("no epoch has been recorded yet: use the callback in fit(..., callbacks=[...]) first")
+        copy = keras.models.clone_model(self.model)
+        copy.set_weights(self.best_weights)
+        return copy
 
 
 # ---------------------------------------------------------------- several seeds
