@@ -263,7 +263,7 @@ FSDD_SPEAKERS = {  # speaker -> accent, from the dataset's metadata.py (all male
     "george": "GRC/Greek", "jackson": "USA/neutral", "lucas": "DEU/German",
     "nicolas": "BEL/French", "theo": "USA/neutral", "yweweler": "DEU/German",
 }
-FSDD_TAKES = 50  # recordings per speaker and digit, numbered 0..49
+FSDD_REPETITIONS = 50  # recordings per speaker and digit, numbered 0..49
 FSDD_RATE = 8000
 
 
@@ -281,7 +281,7 @@ def deterministic_npz(arrays: dict) -> bytes:
 def build_spoken_digits(archive: Path) -> dict:
     """The 3,000 FSDD recordings as int16 PCM at 8 kHz, concatenated, with one row of labels each.
 
-    Rows are sorted by speaker, digit and take (the file's index, 0..49). Recording i is
+    Rows are sorted by speaker, digit and repetition (the file name's index, 0..49). Recording i is
     audio[offsets[i]:offsets[i + 1]]. Every recording must be mono, 16-bit, 8 kHz.
     """
     rows = []
@@ -293,23 +293,23 @@ def build_spoken_digits(archive: Path) -> dict:
         for member in tar.getmembers():
             if not (member.name.startswith("recordings/") and member.name.endswith(".wav")):
                 continue
-            digit, speaker, take = Path(member.name).stem.split("_")
+            digit, speaker, repetition = Path(member.name).stem.split("_")
             with wave.open(io.BytesIO(tar.extractfile(member).read())) as w:
                 if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, FSDD_RATE):
                     raise SystemExit(f"{member.name}: expected mono 16-bit {FSDD_RATE} Hz")
                 samples = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-            rows.append((speaker, int(digit), int(take), samples))
+            rows.append((speaker, int(digit), int(repetition), samples))
     rows.sort(key=lambda row: row[:3])
-    expected = [(s, d, t) for s in sorted(FSDD_SPEAKERS) for d in range(10) for t in range(FSDD_TAKES)]
+    expected = [(s, d, t) for s in sorted(FSDD_SPEAKERS) for d in range(10) for t in range(FSDD_REPETITIONS)]
     if [row[:3] for row in rows] != expected:
-        raise SystemExit(f"expected {len(expected)} recordings (6 speakers x 10 digits x {FSDD_TAKES}), found {len(rows)}")
+        raise SystemExit(f"expected {len(expected)} recordings (6 speakers x 10 digits x {FSDD_REPETITIONS}), found {len(rows)}")
     lengths = np.array([len(row[3]) for row in rows])
     return {
         "audio": np.concatenate([row[3] for row in rows]).astype("<i2"),
         "offsets": np.r_[0, np.cumsum(lengths)].astype("<i8"),
         "digit": np.array([row[1] for row in rows], dtype="<i1"),
         "speaker": np.array([row[0] for row in rows], dtype="<U8"),
-        "take": np.array([row[2] for row in rows], dtype="<i1"),
+        "repetition": np.array([row[2] for row in rows], dtype="<i1"),
         "accent": np.array([FSDD_SPEAKERS[row[0]] for row in rows], dtype="<U11"),
         "sample_rate": np.array(FSDD_RATE, dtype="<i4"),
     }

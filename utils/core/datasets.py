@@ -152,10 +152,10 @@ SPOKEN_DIGITS_RATE = 8000  # samples per second
 def load_spoken_digits(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """The Free Spoken Digit Dataset: 3,000 recordings of the digits 0-9 (lesson 11).
 
-    6 speakers x 10 digits x 50 takes, mono, 8 kHz, trimmed to near-minimal silence,
-    0.14 to 2.28 s. One row per recording, sorted by speaker, digit and take, with the
-    columns digit (int), speaker (str), take (0..49; the official test split is takes
-    0-4), accent (the speaker's, from the dataset's metadata) and audio (a 1-D int16
+    6 speakers x 10 digits x 50 repetitions, mono, 8 kHz, trimmed to near-minimal silence,
+    0.14 to 2.28 s. One row per recording, sorted by speaker, digit and repetition, with
+    the columns digit (int), speaker (str), repetition (0..49, the number in the file name;
+    the official test split is repetitions 0-4), accent (the speaker's, from the dataset's metadata) and audio (a 1-D int16
     NumPy array of samples; divide by 32768 for floats in [-1, 1)).
     `frame.attrs["sample_rate"]` is 8000.
     """
@@ -165,7 +165,7 @@ def load_spoken_digits(data_dir: Path = DATA_DIR) -> pd.DataFrame:
         frame = pd.DataFrame({
             "digit": arrays["digit"].astype("int64"),
             "speaker": arrays["speaker"].astype(str),
-            "take": arrays["take"].astype("int64"),
+            "repetition": arrays["repetition"].astype("int64"),
             "accent": arrays["accent"].astype(str),
         })
         rate = int(arrays["sample_rate"])
