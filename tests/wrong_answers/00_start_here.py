@@ -1,4 +1,4 @@
-"""Plausible wrong answers to lesson 00's exercises (run by tests/test_exercise_checks.py)."""
+"""Plausible wrong answers to lesson 00's exercises, and the likely ones whose hint must name the mistake."""
 
 WRONG_ANSWERS = {
     1: {
@@ -69,5 +69,22 @@ return 1200
         "two bias rows, but not one per part": """
 return 3 * (features * units + units * units) + 2 * units
 """,
+    },
+}
+
+# The two most likely mistakes per exercise, and a phrase their hint must contain (it names
+# the mistake; it never gives the expected value).
+LIKELY = {
+    1: {
+        "the busiest hour by the maximum, not the mean": "each hour's maximum",
+        "the peak value instead of its hour": "not the hour",
+    },
+    2: {
+        "the last hour of the window (persistence again)": "last hour of the window",
+        "left in standardised units": "standardised units",
+    },
+    3: {
+        "the LSTM formula (four parts instead of three)": "like an LSTM",
+        "one bias row (reset_after=False)": "one bias per unit and part",
     },
 }
