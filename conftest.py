@@ -55,7 +55,6 @@ def load_wrong_answers(notebook: Path) -> tuple[dict, dict]:
 
 # ---------------------------------------------------------------- marking and inserting items
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: executes notebooks or kernels (deselect with -m 'not slow')")
     config.stash[TALLY] = {}
     config.stash[HINTS] = []
 
