@@ -8,18 +8,23 @@ from utils.lessons.lesson05_forecasting import (
     TIME_FEATURES,
     add_time_features,
     check_frame,
+    feedback_gru,
     fit_standardizer,
+    forecast_days,
     future_inputs,
     improvement_table,
     mae_by_horizon,
     naive_forecast,
+    previous_targets,
     recursive_forecast,
+    same_hour_median,
     sequence_targets,
     split_by_time,
     standardize,
     unstandardize,
     window_arrays,
     window_dataset,
+    window_errors,
 )
 
 
@@ -376,3 +381,128 @@ def test_recursive_forecast_refuses_a_multi_step_model():
 
     with pytest.raises(ValueError, match="one step"):
         recursive_forecast(TwoOutputs(), np.zeros((3, 4, 1)), 2)
+
+
+# ---------------------------------------------------------------- stronger baselines, fair margins
+def hourly(values) -> pd.DataFrame:
+    index = pd.date_range("2024-01-01", periods=len(values), freq="h")
+    return pd.DataFrame({"v": np.asarray(values, dtype=float)}, index=index)
+
+
+@pytest.mark.parametrize("days, horizon", [(1, 24), (2, 6), (3, 30), (7, 24)])
+def test_same_hour_median_brute_force(days, horizon):
+    values = np.random.default_rng(days).gamma(2.0, size=24 * days + horizon + 40)  # skewed: mean != median
+    window = 24 * days
+    got = same_hour_median(hourly(values), "v", window, horizon, days=days)
+    n = len(values) - window - horizon + 1
+    expected = np.empty((n, horizon))
+    for i in range(n):
+        for step in range(1, horizon + 1):
+            target_row = i + window - 1 + step
+            first_back = 24 * -(-step // 24)  # the latest same hour already seen
+            expected[i, step - 1] = np.median([values[target_row - first_back - 24 * j] for j in range(days)])
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_same_hour_median_of_one_day_is_the_seasonal_naive_forecast():
+    frame = hourly(np.random.default_rng(0).normal(size=300))
+    np.testing.assert_array_equal(same_hour_median(frame, "v", 168, 24, days=1),
+                                  naive_forecast(frame, "v", 168, 24, period=24))
+
+
+def test_same_hour_median_of_seven_days_is_the_median_over_the_reshaped_week():
+    frame = hourly(np.random.default_rng(1).gamma(2.0, size=400))
+    x, _ = window_arrays(frame, "v", 168, 24)
+    np.testing.assert_allclose(same_hour_median(frame, "v", 168, 24, days=7),
+                               np.median(x[..., 0].reshape(-1, 7, 24), axis=1))
+
+
+def test_same_hour_median_refuses_days_beyond_the_window():
+    with pytest.raises(ValueError, match="at least 7 \\* 24 = 168"):
+        same_hour_median(hourly(np.zeros(400)), "v", 167, 24, days=7)
+    with pytest.raises(ValueError, match="days"):
+        same_hour_median(hourly(np.zeros(400)), "v", 168, 24, days=0)
+
+
+def test_forecast_days_are_the_days_of_the_first_target():
+    index = pd.date_range("2024-01-01 05:00", periods=100, freq="h")
+    days = forecast_days(index, window=10, horizon=3)
+    x, _ = window_arrays(hourly(np.zeros(100)).set_axis(index), "v", 10, 3)
+    assert len(days) == len(x)
+    first_targets = index[10:10 + len(x)]
+    np.testing.assert_array_equal(days, first_targets.normalize().to_numpy())
+    assert days[0] == np.datetime64("2024-01-01") and days[-1] == np.datetime64(first_targets[-1].normalize())
+    with pytest.raises(ValueError, match="DatetimeIndex"):
+        forecast_days(pd.RangeIndex(100), 10, 3)
+    with pytest.raises(ValueError, match="longer than the index"):
+        forecast_days(index, 90, 20)
+
+
+def test_window_errors_per_window_and_per_seed():
+    y = np.array([[1.0, 2.0], [3.0, 5.0]])
+    pred = np.array([[1.0, 4.0], [3.0, 4.0]])
+    np.testing.assert_allclose(window_errors(y, pred), [1.0, 0.5])
+    assert window_errors(y, pred).mean() == pytest.approx(mae_by_horizon(y, pred).mean())
+    np.testing.assert_allclose(window_errors(y, np.stack([pred, y])), [[1.0, 0.5], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="same shape|shape"):
+        window_errors(y, pred[:1])
+
+
+def test_previous_targets_are_the_last_input_then_the_true_values():
+    x = np.arange(2 * 3 * 2, dtype="float32").reshape(2, 3, 2)  # target in column 1
+    y = np.array([[10.0, 11.0, 12.0], [20.0, 21.0, 22.0]])
+    np.testing.assert_array_equal(previous_targets(x, y, target_column=1), [[5, 10, 11], [11, 20, 21]])
+    with pytest.raises(ValueError, match="same windows"):
+        previous_targets(x, y[:1])
+
+
+@pytest.fixture(scope="module")
+def feedback_models():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    rollout, one_step = feedback_gru(window=6, n_features=3, n_known=2, horizon=4, units=5, target_column=1)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 6, 3)).astype("float32")
+    known = rng.normal(size=(5, 4, 2)).astype("float32")
+    return rollout, one_step, x, known
+
+
+def test_feedback_gru_rollout_matches_a_python_loop(feedback_models):
+    rollout, _, x, known = feedback_models
+    encoder, cell, head = (rollout.get_layer(name) for name in ("encoder", "step_cell", "forecast"))
+    _, state = encoder(x)
+    value, expected = x[:, -1, 1:2], []
+    for step in range(4):
+        output, state = cell(np.concatenate([value, known[:, step]], axis=-1), state)
+        value = np.asarray(head(output))
+        expected.append(value[:, 0])
+    np.testing.assert_allclose(rollout.predict([x, known], verbose=0), np.stack(expected, axis=1), rtol=1e-5, atol=1e-6)
+
+
+def test_feedback_gru_teacher_forcing_fed_its_own_forecasts_is_the_rollout(feedback_models):
+    rollout, one_step, x, known = feedback_models
+    assert {id(w) for w in rollout.weights} == {id(w) for w in one_step.weights}  # one set of weights
+    own = rollout.predict([x, known], verbose=0)
+    fed_own = one_step.predict([x, known, previous_targets(x, own, target_column=1)], verbose=0)
+    np.testing.assert_allclose(fed_own, own, rtol=1e-5, atol=1e-6)
+    truth = own + 1.0  # other "true" values change every step after the first
+    fed_truth = one_step.predict([x, known, previous_targets(x, truth, target_column=1)], verbose=0)
+    np.testing.assert_allclose(fed_truth[:, 0], own[:, 0], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(fed_truth[:, 1:], own[:, 1:])
+
+
+def test_feedback_gru_forecasts_do_not_read_later_known_rows(feedback_models):
+    rollout, _, x, known = feedback_models
+    changed = known.copy()
+    changed[:, 2:] += 5.0
+    before, after = rollout.predict([x, known], verbose=0), rollout.predict([x, changed], verbose=0)
+    np.testing.assert_allclose(after[:, :2], before[:, :2], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(after[:, 2:], before[:, 2:])
+
+
+def test_feedback_gru_bad_input():
+    with pytest.raises(ValueError, match="target_column"):
+        feedback_gru(6, 3, 2, 4, target_column=3)
+    with pytest.raises(ValueError, match="horizon"):
+        feedback_gru(6, 3, 2, 0)

@@ -1,4 +1,7 @@
-"""Plausible wrong answers to lesson 05's exercises (run by tests/test_exercise_checks.py)."""
+"""Plausible wrong answers to lesson 05's exercises (run by tests/test_exercise_checks.py).
+
+LIKELY marks the most likely mistakes of each exercise and a phrase its hint must contain.
+"""
 
 WRONG_ANSWERS = {
     1: {
@@ -40,41 +43,45 @@ return forecasting.naive_forecast(frame, "value", window, horizon, period=24)
     },
     2: {
         "the mean instead of the median": """
-val_values = val[TARGET].to_numpy("float32")
-last_input = np.arange(len(val) - WINDOW - HORIZON + 1)[:, None] + WINDOW - 1
-steps_ahead = np.arange(1, HORIZON + 1)
-same_hour = np.stack([val_values[last_input + steps_ahead - 24 * days] for days in range(1, 8)])
-median_week = np.mean(same_hour, axis=0)
-median_week_mae = forecasting.mae_by_horizon(y_val_kw, median_week).mean()
+series = np.asarray(series)
+n_windows = len(series) - window - horizon + 1
+target_rows = np.arange(n_windows)[:, None] + window + np.arange(horizon)
+return np.mean(np.stack([series[target_rows - 24 * day] for day in range(1, days + 1)]), axis=0)
 """,
-        "six days instead of seven": """
-val_values = val[TARGET].to_numpy("float32")
-last_input = np.arange(len(val) - WINDOW - HORIZON + 1)[:, None] + WINDOW - 1
-steps_ahead = np.arange(1, HORIZON + 1)
-same_hour = np.stack([val_values[last_input + steps_ahead - 24 * days] for days in range(1, 7)])
-median_week = np.median(same_hour, axis=0)
-median_week_mae = forecasting.mae_by_horizon(y_val_kw, median_week).mean()
+        "the target hour itself among the days": """
+series = np.asarray(series)
+n_windows = len(series) - window - horizon + 1
+target_rows = np.arange(n_windows)[:, None] + window + np.arange(horizon)
+return np.median(np.stack([series[target_rows - 24 * day] for day in range(0, days)]), axis=0)
 """,
-        "the target hour itself among the seven days": """
-val_values = val[TARGET].to_numpy("float32")
-last_input = np.arange(len(val) - WINDOW - HORIZON + 1)[:, None] + WINDOW - 1
-steps_ahead = np.arange(1, HORIZON + 1)
-same_hour = np.stack([val_values[last_input + steps_ahead - 24 * days] for days in range(0, 7)])
-median_week = np.median(same_hour, axis=0)
-median_week_mae = forecasting.mae_by_horizon(y_val_kw, median_week).mean()
+        "one hour too early (hours ahead counted from the last input)": """
+series = np.asarray(series)
+n_windows = len(series) - window - horizon + 1
+target_rows = np.arange(n_windows)[:, None] + window - 1 + np.arange(horizon)
+return np.median(np.stack([series[target_rows - 24 * day] for day in range(1, days + 1)]), axis=0)
 """,
-        "the median of the whole past week for every hour": """
-x_week, _ = forecasting.window_arrays(val, TARGET, WINDOW, HORIZON, features=[TARGET])
-median_week = np.repeat(np.median(x_week[..., 0], axis=1, keepdims=True), HORIZON, axis=1)
-median_week_mae = forecasting.mae_by_horizon(y_val_kw, median_week).mean()
+        "one day fewer than asked": """
+series = np.asarray(series)
+n_windows = len(series) - window - horizon + 1
+target_rows = np.arange(n_windows)[:, None] + window + np.arange(horizon)
+return np.median(np.stack([series[target_rows - 24 * day] for day in range(1, days)]), axis=0)
 """,
-        "the MAE against the standardised targets": """
-val_values = val[TARGET].to_numpy("float32")
-last_input = np.arange(len(val) - WINDOW - HORIZON + 1)[:, None] + WINDOW - 1
-steps_ahead = np.arange(1, HORIZON + 1)
-same_hour = np.stack([val_values[last_input + steps_ahead - 24 * days] for days in range(1, 8)])
-median_week = np.median(same_hour, axis=0)
-median_week_mae = forecasting.mae_by_horizon(y_val, median_week).mean()
+        "always 7 days, whatever days says": """
+series = np.asarray(series)
+n_windows = len(series) - window - horizon + 1
+target_rows = np.arange(n_windows)[:, None] + window + np.arange(horizon)
+return np.median(np.stack([series[target_rows - 24 * day] for day in range(1, 8)]), axis=0)
+""",
+        "the median of the whole window for every hour": """
+series = np.asarray(series)
+n_windows = len(series) - window - horizon + 1
+past = np.lib.stride_tricks.sliding_window_view(series, window)[:n_windows]
+return np.repeat(np.median(past, axis=1, keepdims=True), horizon, axis=1)
+""",
+        "the course's same_hour_median in a wrapper": """
+hours = pd.date_range("2000-01-01", periods=len(series), freq="h")
+frame = pd.DataFrame({"value": np.asarray(series)}, index=hours)
+return forecasting.same_hour_median(frame, "value", window, horizon, days=days)
 """,
     },
     3: {
@@ -99,7 +106,7 @@ next_hour_mae = float(np.abs(next_hour_pred - y_val_next_hour).mean())
 """,
         "the 24-hour linear model's first hour reused": """
 x_next_hour, y_next_hour = x_train, y_train[:, :1]
-next_hour_model = models["linear"]
+next_hour_model = models["linear", SEEDS[0]]
 next_hour_pred = forecasting.unstandardize(next_hour_model.predict(x_val, verbose=0)[:, :1], stats, TARGET)
 next_hour_mae = float(np.abs(next_hour_pred - y_val_kw[:, :1]).mean())
 """,
@@ -125,27 +132,58 @@ next_hour_mae = float(np.abs(next_hour_pred - y_val_next_hour_kw).mean())
     },
     4: {
         "the total power's targets instead of sub_metering_3's": """
-sub3_mae = {name: forecasting.mae_by_horizon(y_val_kw, forecasting.naive_forecast(val, "sub_metering_3", WINDOW, HORIZON, period)).mean()
+sub3_mae = {name: forecasting.mae_by_horizon(y_val_kw,
+                                             forecasting.naive_forecast(val, "sub_metering_3", WINDOW, HORIZON,
+                                                                        period)).mean()
             for name, period in NAIVE.items()}
 sub3_best = min(sub3_mae, key=sub3_mae.get)
 """,
         "the standardised validation split": """
 _, y_sub3 = forecasting.window_arrays(val_std, "sub_metering_3", WINDOW, HORIZON, features=["sub_metering_3"])
-sub3_mae = {name: forecasting.mae_by_horizon(y_sub3, forecasting.naive_forecast(val_std, "sub_metering_3", WINDOW, HORIZON, period)).mean()
+sub3_mae = {name: forecasting.mae_by_horizon(y_sub3,
+                                             forecasting.naive_forecast(val_std, "sub_metering_3", WINDOW, HORIZON,
+                                                                        period)).mean()
             for name, period in NAIVE.items()}
 sub3_best = min(sub3_mae, key=sub3_mae.get)
 """,
         "the winner picked by the largest MAE": """
 _, y_sub3 = forecasting.window_arrays(val, "sub_metering_3", WINDOW, HORIZON, features=["sub_metering_3"])
-sub3_mae = {name: forecasting.mae_by_horizon(y_sub3, forecasting.naive_forecast(val, "sub_metering_3", WINDOW, HORIZON, period)).mean()
+sub3_mae = {name: forecasting.mae_by_horizon(y_sub3,
+                                             forecasting.naive_forecast(val, "sub_metering_3", WINDOW, HORIZON,
+                                                                        period)).mean()
             for name, period in NAIVE.items()}
 sub3_best = max(sub3_mae, key=sub3_mae.get)
 """,
         "the test split instead of validation": """
 _, y_sub3 = forecasting.window_arrays(test, "sub_metering_3", WINDOW, HORIZON, features=["sub_metering_3"])
-sub3_mae = {name: forecasting.mae_by_horizon(y_sub3, forecasting.naive_forecast(test, "sub_metering_3", WINDOW, HORIZON, period)).mean()
+sub3_mae = {name: forecasting.mae_by_horizon(y_sub3,
+                                             forecasting.naive_forecast(test, "sub_metering_3", WINDOW, HORIZON,
+                                                                        period)).mean()
             for name, period in NAIVE.items()}
 sub3_best = min(sub3_mae, key=sub3_mae.get)
 """,
+    },
+}
+
+LIKELY = {
+    1: {
+        "steps ahead counted from 0 (one hour too early)": "count the hours ahead from 1",
+        "the global WINDOW and HORIZON instead of the arguments": "not the lesson's WINDOW and HORIZON",
+        "the last input repeated (persistence)": "the last-value forecast",
+    },
+    2: {
+        "the mean instead of the median": "you took the mean of the days",
+        "the target hour itself among the days": "the target hour itself",
+        "one hour too early (hours ahead counted from the last input)": "one step too early",
+    },
+    3: {
+        "forecasts left in standardised units": "still in standardised units",
+        "no validation windows passed (early stopping watched the 24-hour ones)":
+            "early stopping watched other targets",
+        "trained on the last hour of the day-ahead targets": "the last (24th) hour",
+    },
+    4: {
+        "the winner picked by the largest MAE": "the largest MAE",
+        "the test split instead of validation": "the MAEs on the test split",
     },
 }

@@ -12,10 +12,15 @@ statistics only, and a window's target starts exactly one step after its last in
     window_dataset        the same pairs as a batched tf.data.Dataset (Keras' own windowing)
     standardized_windows  split -> standardise -> windows in one call (lessons 00, 02-04)
     naive_forecast        last value (period=1) and seasonal naive (24: yesterday, 168: last week)
+    same_hour_median      the median of the same hour over the last `days` days (a robust seasonal rule)
     mae_by_horizon        MAE for each forecast step 1..horizon; `improvement_table`
     future_inputs         the feature rows of each window's forecast steps (known-ahead inputs)
     sequence_targets      the next `horizon` targets after every step of every window (seq2seq)
     recursive_forecast    a one-step model fed its own forecasts, `horizon` times
+    feedback_gru          a recursive GRU trained through its own rollout (and its teacher-forced twin)
+    previous_targets      the true value before each forecast step (teacher forcing)
+    forecast_days         the day of each window's first forecast step (bootstrap blocks)
+    window_errors         each window's MAE over its forecast steps (per seed), for the bootstrap
 """
 
 from __future__ import annotations
@@ -339,3 +344,124 @@ def recursive_forecast(model, x, horizon: int, target_column: int = 0, known_fut
         new_row[:, 0, target_column] = next_value[:, 0]
         x = np.concatenate([x[:, 1:], new_row], axis=1)
     return forecasts
+
+
+# ---------------------------------------------------------------- stronger baselines, fair margins (lesson 05)
+def same_hour_median(df: pd.DataFrame, target: str, window: int, horizon: int, days: int = 7,
+                     period: int = 24) -> np.ndarray:
+    """The median of the same hour on each of the last `days` days inside the window.
+
+    For forecast step h the candidates are the values `period` * (ceil(h / period) + j)
+    steps before the target hour, j = 0 .. days-1: the same phase on the latest `days`
+    periods already seen. With days=1 this is `naive_forecast(..., period)`. Lines up with
+    window_arrays(df, target, window, horizon)[1]: shape (n, horizon), in the units of df[target].
+    """
+    _, n = _checked_windows(df, target, window, horizon, [target])
+    checks.positive_int("days", days)
+    checks.positive_int("period", period)
+    steps = np.arange(1, horizon + 1)
+    first_back = period * -(-steps // period)  # the latest same-phase value already seen
+    if days * period > window:  # step 1 reaches days * period - 1 steps before the last input
+        raise ValueError(
+            f"{days} days of the same hour need a window of at least {days} * {period} = {days * period} "
+            f"steps, but the window holds {window}; use fewer days or a longer window"
+        )
+    series = df[target].to_numpy("float32")
+    target_rows = np.arange(n)[:, None] + window - 1 + steps  # (n, horizon): row of each target hour
+    candidates = np.stack([series[target_rows - first_back - period * j] for j in range(days)])
+    return np.median(candidates, axis=0)
+
+
+def forecast_days(index: pd.DatetimeIndex, window: int, horizon: int) -> np.ndarray:
+    """The calendar day of each window's first forecast step (blocks for a bootstrap over days).
+
+    Aligned with window_arrays(df, ..., window, horizon) of a frame with this index: windows
+    whose forecasts start on the same day share a block, so a block bootstrap resamples
+    whole days and neighbouring, overlapping windows move together.
+    """
+    if not isinstance(index, pd.DatetimeIndex):
+        raise ValueError("forecast_days needs a DatetimeIndex (the split's index, e.g. test.index)")
+    checks.positive_int("window", window)
+    checks.positive_int("horizon", horizon)
+    n = len(index) - window - horizon + 1
+    if n < 1:
+        raise ValueError(f"window ({window}) + horizon ({horizon}) is longer than the index ({len(index)} rows)")
+    return index[window:window + n].normalize().to_numpy()
+
+
+def window_errors(y_true, y_pred) -> np.ndarray:
+    """The mean absolute error of each window over its forecast steps.
+
+    y_true (windows, horizon); y_pred (windows, horizon), or (seeds, windows, horizon) for one
+    model trained with several seeds. Returns (windows,) or (seeds, windows): their mean is
+    the MAE, and one value per window is what a bootstrap over test windows or days
+    (`utils.core.protocol.bootstrap_difference`) resamples.
+    """
+    y_pred = np.asarray(y_pred, dtype="float64")
+    if y_pred.ndim == 3:
+        return np.stack([window_errors(y_true, one) for one in y_pred])
+    y_true, y_pred = _checked_pair(y_true, y_pred)
+    return np.abs(y_true - y_pred).mean(axis=1)
+
+
+def feedback_gru(window: int, n_features: int, n_known: int, horizon: int, units: int = 32,
+                 target_column: int = 0):
+    """A recursive (autoregressive) GRU forecaster, trained through its own rollout (lesson 05).
+
+    An encoder `GRU(units)` reads the window (window, n_features); then a `GRUCell(units)`,
+    started from the encoder's final state, runs once per forecast step: its input is the
+    previous step's value of the target (the last observed one for step 1, its own forecast
+    after that) and the `n_known` known-ahead features of that step (calendar); a `Dense(1)`
+    reads the forecast off its state. This is the TensorFlow time-series tutorial's
+    "FeedBack" model, with a separate cell for the future steps because they carry fewer
+    features than the window.
+
+    Returns (rollout, one_step), two Keras models that share every layer:
+    - rollout([x, known_future]) -> (batch, horizon): feeds its own forecasts back, in
+      training too, so the loss sees compounding errors;
+    - one_step([x, known_future, previous]) -> (batch, horizon): fed the TRUE previous values
+      (`previous[:, h]` = the target at step h, i.e. the last input for h=0: "teacher
+      forcing"), which is how a one-step model is trained. Train it, then forecast with
+      `rollout` to measure what one-step training costs.
+    known_future: (batch, horizon, n_known), e.g. `future_inputs(split, window, horizon, TIME_FEATURES)`.
+    """
+    import keras  # imported here: the rest of this module needs only NumPy and pandas
+    from keras import ops
+
+    for name, value in (("window", window), ("n_features", n_features), ("n_known", n_known),
+                        ("horizon", horizon), ("units", units)):
+        checks.positive_int(name, value)
+    checks.whole_number("target_column", target_column, minimum=0, maximum=n_features - 1)
+    x = keras.Input((window, n_features), name="window")
+    known = keras.Input((horizon, n_known), name="known_future")
+    previous = keras.Input((horizon,), name="previous_true")
+    encoder = keras.layers.GRU(units, return_state=True, name="encoder")
+    cell = keras.layers.GRUCell(units, name="step_cell")
+    head = keras.layers.Dense(1, name="forecast")
+    _, start = encoder(x)
+    last_observed = x[:, -1, target_column:target_column + 1]
+
+    def unroll(fed_back: bool):
+        state, value, outputs = start, last_observed, []
+        for step in range(horizon):
+            fed = value if fed_back else previous[:, step:step + 1]
+            output, state = cell(ops.concatenate([fed, known[:, step]], axis=-1), state)
+            value = head(output)
+            outputs.append(value)
+        return ops.concatenate(outputs, axis=-1)
+
+    rollout = keras.Model([x, known], unroll(fed_back=True), name="recursive_rollout")
+    one_step = keras.Model([x, known, previous], unroll(fed_back=False), name="recursive_one_step")
+    return rollout, one_step
+
+
+def previous_targets(x, y, target_column: int = 0) -> np.ndarray:
+    """The true value before each forecast step: [last input, y[:, 0], ..., y[:, -2]] (teacher forcing).
+
+    x: (windows, window, features), y: (windows, horizon) in the same (standardised) units.
+    """
+    x, y = np.asarray(x, dtype="float32"), np.asarray(y, dtype="float32")
+    if x.ndim != 3 or y.ndim != 2 or len(x) != len(y):
+        raise ValueError(f"need x (windows, window, features) and y (windows, horizon) for the same windows, "
+                         f"got {x.shape} and {y.shape}")
+    return np.concatenate([x[:, -1:, target_column], y[:, :-1]], axis=1)
