@@ -1,7 +1,7 @@
 """The test command's plugins: fast mode, the `slow` marker, and the exercise trials.
 
 - Notebooks run in fast mode unless COURSE_MODE is set (e.g. COURSE_MODE=full).
-- Every notebook item (nbval's cells) and every test in SLOW_MODULES is marked `slow`, so
+- Every notebook item (nbval's cells) and every test in SLOW_TESTS is marked `slow`, so
   `python -m pytest -m "not slow"` runs the unit tests alone in well under a minute.
 - Exercise trials: nbval executes each lesson once. Right before an exercise's solution
   cell, an extra item, "Exercise N: stub and wrong answers", runs in nbval's own kernel:
@@ -35,7 +35,31 @@ REPO_ROOT = Path(__file__).resolve().parent
 WRONG_DIR = REPO_ROOT / "tests" / "wrong_answers"
 HINTS_FILE = REPO_ROOT / "build" / "exercise_hints.md"
 NOT_ATTEMPTED = "not attempted yet"
-SLOW_MODULES = {"test_grade.py", "test_browser_smoke.py", "test_notebook_tools.py::test_run_reports"}
+# Unit tests that start a kernel, a browser or a child process, or train a model for
+# seconds: marked slow here (by node id prefix), so `-m "not slow"` stays under a minute.
+SLOW_TESTS = (
+    "tests/test_grade.py",
+    "tests/test_browser_smoke.py",
+    "tests/test_notebook_tools.py::test_run_reports",
+    "tests/test_deploy.py::test_a_step_model_converts_in_a_child",
+    "tests/test_deploy.py::test_litert_runner_falls_back",
+    "tests/test_deploy.py::test_step_model_of_a",
+    "tests/test_deploy.py::test_a_crash_in_one_child",
+    "tests/test_chars.py::test_carrying_state_equals",
+    "tests/test_chars.py::test_complete_word_finds",
+    "tests/test_chars.py::test_stepping_the_cells",
+    "tests/test_compare.py::test_one_row_per_model_and_seed",
+    "tests/test_compare.py::test_tuned_runs",
+    "tests/test_compare.py::test_same_seed_gives",
+    "tests/test_compare.py::test_benchmark_steps",
+    "tests/test_gradients.py::test_graph_and_eager_paths_agree",
+    "tests/test_gradients.py::test_matches_an_explicit_jacobian",
+    "tests/test_training.py::test_replay_matches_a_real_fit",
+    "tests/test_training.py::test_keep_best_weights",
+    "tests/test_training.py::test_gradient_norm_logger_measures_each",
+    "tests/test_forecasting.py::test_recursive_forecast_with_a_keras_model",
+    "tests/test_callbacks.py::test_epoch_timer_times_every_epoch",
+)
 TRIAL_TIMEOUT = 900  # seconds per executed piece (a cell's worth of work)
 
 TALLY = pytest.StashKey[dict]()
@@ -68,7 +92,7 @@ def pytest_collection_modifyitems(session, config, items):
     out, first_cells = [], {}
     for item in items:
         nodeid = item.nodeid
-        if isinstance(item, IPyNbCell) or nodeid.endswith(".ipynb") or any(m in nodeid for m in SLOW_MODULES):
+        if isinstance(item, IPyNbCell) or ".ipynb" in nodeid or nodeid.startswith(SLOW_TESTS):
             item.add_marker(slow)
         if isinstance(item, IPyNbCell):
             trials = trials_before(item, first_cells)
