@@ -1,4 +1,7 @@
-"""Plausible wrong answers to lesson 07's exercises (run by tests/test_exercise_checks.py)."""
+"""Plausible wrong answers to lesson 07's exercises (run by conftest.py inside nbval's kernel).
+
+LIKELY marks the most likely mistakes: the check's hint must contain the phrase given.
+"""
 
 WRONG_ANSWERS = {
     1: {
@@ -177,4 +180,20 @@ most_common = min(set(train_text), key=lambda char: (-train_text.count(char), ch
 return [most_common] * context + [best.get(text[i - context:i], most_common) for i in range(context, len(text))]
 """,
     },
+}
+
+# The most likely mistakes per exercise, and a phrase the check's hint must contain for each.
+LIKELY = {
+    1: {"divided by ln 10 instead of ln 2": "ln 10",
+        "perplexity 2 ** loss (the loss is in nats)": "in nats"},
+    2: {"only the last character of the prefix read": "every prefix id",
+        "the chosen id not fed back (the last prefix id fed again)": "feed each chosen id back"},
+    3: {"averaged over the wrong axis (one value per sequence)": "one accuracy per position",
+        "only the first batch": "every batch",
+        "compared with the input instead of the target": "inputs x"},
+    4: {"left in nats": "in nats",
+        "summed instead of averaged": "summed"},
+    5: {"ties broken by the first character seen (Counter.most_common)": "sorts first",
+        "the context includes the character to predict (off by one)": "before position i",
+        "counted on the text being predicted instead of the training text": "count in `train_text`"},
 }

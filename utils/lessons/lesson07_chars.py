@@ -14,6 +14,9 @@ Lesson 07 explains each piece in small steps; these are the shared versions:
 - `generate` (temperature sampling), `top_k_next` (the next-character suggestions of a
   phone keyboard) and `complete_word` (the most likely completion of the current word,
   by beam search).
+- `fit_ngram` and `NGramModel`: the strongest simple baseline, an interpolated Kneser-Ney
+  character n-gram (order chosen on validation in the lesson); `char_scores`: per-character
+  right/wrong and bits, for intervals over test characters.
 
 Bad input (an empty text or prefix, a temperature <= 0, characters outside the
 vocabulary) raises a ValueError that says what was wrong and how to fix it.
@@ -371,3 +374,160 @@ def complete_word(model, prefix: str, *, vocab: CharVocabulary, beam_width: int 
     if best[1] == -math.inf:
         return "", 0.0
     return best[0], float(math.exp(best[1]))
+
+
+# ---------------------------------------------------------------- the n-gram baseline
+# The strongest simple baseline for a character model: count what follows every context
+# of up to `order - 1` characters in the training text, and mix the orders (interpolated
+# Kneser-Ney), so that a context seen rarely or never still gets sensible probabilities.
+@dataclass(frozen=True, eq=False)
+class _CountTable:
+    """Counts c(h, w) of one level, as arrays sorted by (context h, next character w)."""
+
+    keys: np.ndarray      # h * V + w, sorted
+    counts: np.ndarray    # c(h, w) > 0, float64
+    contexts: np.ndarray  # the distinct h, sorted
+    starts: np.ndarray    # where each context's followers begin in keys
+    totals: np.ndarray    # c(h, .) = the sum over w
+    types: np.ndarray     # how many different w follow h
+    discount: float
+
+
+def _count_table(keys: np.ndarray, counts: np.ndarray, vocab_size: int) -> _CountTable:
+    contexts_of_keys = keys // vocab_size
+    contexts, starts, types = np.unique(contexts_of_keys, return_index=True, return_counts=True)
+    totals = np.add.reduceat(counts, starts) if len(keys) else np.zeros(0)
+    n1, n2 = np.count_nonzero(counts == 1), np.count_nonzero(counts == 2)
+    discount = n1 / (n1 + 2 * n2) if n1 + n2 > 0 else 0.5  # Ney's estimate, kept inside (0, 1)
+    discount = float(min(max(discount, 0.05), 0.95))
+    return _CountTable(keys, counts, contexts, starts, totals.astype("float64"), types, discount)
+
+
+@dataclass(frozen=True, eq=False)
+class NGramModel:
+    """Interpolated Kneser-Ney character n-gram counts, up to `max_order` (made by `fit_ngram`).
+
+    Level k holds the k-grams: a context of k - 1 characters and the next one. `raw[k]` are
+    the training counts (used by the highest order a prediction asks for), `continuation[k]`
+    the number of different characters seen *before* each k-gram (Kneser-Ney's counts for
+    the lower orders: how many contexts a character completes, not how often it occurs).
+    """
+
+    max_order: int
+    vocab_size: int
+    raw: dict
+    continuation: dict
+
+    def probabilities(self, ids, positions, order: int | None = None) -> np.ndarray:
+        """P(ids[p] = w | the `order - 1` ids before p) for each p in `positions`: shape (len, V)."""
+        order = self.max_order if order is None else order
+        checks.whole_number("order", order, minimum=1, maximum=self.max_order, why=" (the model's max_order)")
+        return next(probs for k, probs in self.probabilities_by_order(ids, positions) if k == order)
+
+    def probabilities_by_order(self, ids, positions):
+        """Yield (order, probabilities) for order 1, 2, ..., max_order, sharing the lower levels."""
+        ids, positions = _check_positions(ids, positions, self.vocab_size)
+        lower = np.full((len(positions), self.vocab_size), 1.0 / self.vocab_size)  # order 0: uniform
+        for k in range(1, self.max_order + 1):
+            yield k, _interpolate(self.raw[k], lower, ids, positions, k, self.vocab_size)
+            if k < self.max_order:
+                lower = _interpolate(self.continuation[k], lower, ids, positions, k, self.vocab_size)
+
+
+def _check_positions(ids, positions, vocab_size: int):
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids must be a 1-D array of character ids (vocab.encode(text)), got {ids.dtype} {ids.shape}")
+    if ids.size and (ids.min() < 0 or ids.max() >= vocab_size):
+        raise ValueError(f"ids must lie in 0..{vocab_size - 1} (the model's vocabulary), got {ids.min()}..{ids.max()}")
+    positions = np.asarray(positions)
+    if positions.ndim != 1 or (positions.size and not np.issubdtype(positions.dtype, np.integer)):
+        raise ValueError("positions must be a 1-D array of indices into ids (the characters to predict)")
+    if positions.size and (positions.min() < 0 or positions.max() >= len(ids)):
+        raise ValueError(f"positions must lie in 0..{len(ids) - 1}, got {positions.min()}..{positions.max()}")
+    return ids.astype("int64"), positions.astype("int64")
+
+
+def _context_codes(ids: np.ndarray, positions: np.ndarray, length: int, vocab_size: int):
+    """The `length` ids before each position as one integer (base V), and whether all exist."""
+    codes = np.zeros(len(positions), dtype="int64")
+    valid = positions >= length
+    for j in range(length, 0, -1):
+        codes = codes * vocab_size + ids[np.maximum(positions - j, 0)]
+    return codes, valid
+
+
+def _interpolate(table: _CountTable, lower: np.ndarray, ids, positions, k: int, vocab_size: int) -> np.ndarray:
+    """max(c(h, w) - D, 0) / c(h, .) + D * types(h) / c(h, .) * lower(w); `lower` where h was never seen."""
+    codes, valid = _context_codes(ids, positions, k - 1, vocab_size)
+    where = np.searchsorted(table.contexts, codes)
+    where = np.minimum(where, max(len(table.contexts) - 1, 0))
+    seen = valid & (len(table.contexts) > 0)
+    if len(table.contexts):
+        seen &= table.contexts[where] == codes
+    rows = np.flatnonzero(seen)
+    result = lower.copy()
+    if rows.size == 0:
+        return result
+    context_index = where[rows]
+    totals, types = table.totals[context_index], table.types[context_index]
+    d = table.discount
+    result[rows] = lower[rows] * (d * types / totals)[:, None]
+    # Scatter each seen context's followers: for row r, the entries starts[i] .. starts[i] + types[i] - 1.
+    n_followers = types.astype("int64")
+    row_of_entry = np.repeat(rows, n_followers)
+    first = np.repeat(table.starts[context_index] - np.cumsum(n_followers) + n_followers, n_followers)
+    entry = first + np.arange(n_followers.sum())
+    totals_of_entry = np.repeat(totals, n_followers)
+    result[row_of_entry, table.keys[entry] % vocab_size] += np.maximum(table.counts[entry] - d, 0) / totals_of_entry
+    return result
+
+
+def fit_ngram(train_ids, max_order: int, vocab_size: int) -> NGramModel:
+    """Count the training text's k-grams for k = 1 .. max_order (interpolated Kneser-Ney).
+
+    Counting is a few NumPy passes over the text: each k-gram becomes one integer (its ids
+    read in base V), and `np.unique` counts them. Use `model.probabilities(ids, positions,
+    order)` for the next-character distributions of any order up to `max_order`.
+    """
+    checks.positive_int("max_order", max_order)
+    checks.whole_number("vocab_size", vocab_size, minimum=1)
+    train_ids = np.asarray(train_ids)
+    if train_ids.ndim != 1 or not np.issubdtype(train_ids.dtype, np.integer):
+        raise ValueError(f"train_ids must be a 1-D array of character ids, got {train_ids.dtype} {train_ids.shape}")
+    if len(train_ids) <= max_order:
+        raise ValueError(f"{len(train_ids)} training ids are too few for {max_order}-grams; use more text")
+    if train_ids.min() < 0 or train_ids.max() >= vocab_size:
+        raise ValueError(f"train_ids must lie in 0..{vocab_size - 1}, got {train_ids.min()}..{train_ids.max()}")
+    if vocab_size ** (max_order + 1) >= 2**62:
+        raise ValueError(f"max_order {max_order} is too high for {vocab_size} characters (the codes overflow int64)")
+    ids = train_ids.astype("int64")
+    grams = {}  # k -> the code of the k-gram starting at every position
+    code = np.zeros(len(ids), dtype="int64")
+    for k in range(1, max_order + 2):
+        code = code[:len(ids) - k + 1] * vocab_size + ids[k - 1:]
+        grams[k] = code
+    raw, continuation = {}, {}
+    for k in range(1, max_order + 1):
+        keys, counts = np.unique(grams[k], return_counts=True)
+        raw[k] = _count_table(keys, counts.astype("float64"), vocab_size)
+        if k < max_order:  # how many different characters precede each k-gram
+            longer = np.unique(grams[k + 1])
+            keys, counts = np.unique(longer % vocab_size**k, return_counts=True)
+            continuation[k] = _count_table(keys, counts.astype("float64"), vocab_size)
+    return NGramModel(max_order, vocab_size, raw, continuation)
+
+
+def char_scores(probs, actual) -> dict:
+    """Per character: 1.0 where the most likely character is the actual one, and −log2 p(actual).
+
+    `probs` (n, V) holds one distribution per character to predict, `actual` (n,) the ids
+    that came. The means are the next-character accuracy and the bits per character.
+    """
+    probs, actual = np.asarray(probs, dtype="float64"), np.asarray(actual)
+    if probs.ndim != 2 or actual.shape != (len(probs),):
+        raise ValueError(f"expected probs (n, V) and actual (n,), got {probs.shape} and {actual.shape}")
+    picked = probs[np.arange(len(actual)), actual]
+    if np.any(picked <= 0):
+        raise ValueError("a probability of 0 for a character that came: smooth the model (bits would be infinite)")
+    return {"correct": (probs.argmax(axis=1) == actual).astype("float64"), "bits": -np.log2(picked)}
