@@ -1,4 +1,4 @@
-"""Plausible wrong answers to lesson 08's exercises (run by tests/test_exercise_checks.py)."""
+"""Plausible wrong answers to lesson 08's exercises, and the likely ones whose hint must name the mistake."""
 
 WRONG_ANSWERS = {
     1: {
@@ -143,5 +143,22 @@ error_rate_by_style = pd.DataFrame({
 })
 hardest_style = {name: error_rate_by_style[name].idxmax() for name in error_rate_by_style.columns}
 """,
+    },
+}
+
+# The two most likely mistakes per exercise, and a phrase their hint must contain (it names
+# the mistake; it never gives the expected value).
+LIKELY = {
+    1: {
+        "softmax over the queries instead of the keys": "wrong axis",
+        "padding not masked": "padding keys get weight",
+    },
+    2: {
+        "greedy: beam_width ignored, one beam kept": "never changes with beam_width",
+        "the state not reordered to follow the kept beams": "state must follow the kept beams",
+    },
+    3: {
+        "the share right instead of the share wrong": "exactly right",
+        "grouped by locale instead of style": "your rows are locales",
     },
 }

@@ -133,6 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--timeout", type=float, default=600, help="seconds allowed per notebook (default 600)")
     grade.set_defaults(func=cmd_grade)
 
+    from . import lesson_time
+
+    times = sub.add_parser("times", help="each lesson's time by the course's rule, against its stated time",
+                           description=lesson_time.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    times.add_argument("notebooks", nargs="*", help="default: every lesson")
+    times.set_defaults(func=lambda args: print(lesson_time.report(lesson_time.table(
+        chosen_notebooks(args.notebooks) if args.notebooks else None))) or 0)
+
     args = parser.parse_args(argv)
     return args.func(args)
 
