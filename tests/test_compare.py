@@ -31,10 +31,12 @@ VAL = (RNG.random((16, 3, 2), dtype="float32"), RNG.random((16, 1), dtype="float
 
 def tiny_model(units):
     def build(seed):
-        model = keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(),
-                                  keras.layers.Dense(units), keras.layers.Dense(1)])
+        model = keras.Sequential(
+            [keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(units), keras.layers.Dense(1)]
+        )
         model.compile("sgd", "mse", metrics=["mae"])
         return model
+
     return build
 
 
@@ -46,15 +48,23 @@ def run(builders=None, train=TRAIN, val=VAL, **kwargs):
 
 @pytest.fixture(scope="module")
 def two_models_two_seeds():
-    return run({"small": tiny_model(2), "wide": tiny_model(5)}, epochs=3, seeds=[0, 1],
-               return_curves=True)
+    return run({"small": tiny_model(2), "wide": tiny_model(5)}, epochs=3, seeds=[0, 1], return_curves=True)
 
 
 def test_one_row_per_model_and_seed_with_every_measurement(two_models_two_seeds):
     table, _ = two_models_two_seeds
     assert list(zip(table["model"], table["seed"])) == [("small", 0), ("small", 1), ("wide", 0), ("wide", 1)]
-    for column in ["params", "seconds_per_epoch", "first_epoch_s", "batch_latency_ms",
-                   "seq_latency_ms", "peak_memory_mb", "val_loss", "val_mae", "hardware"]:
+    for column in [
+        "params",
+        "seconds_per_epoch",
+        "first_epoch_s",
+        "batch_latency_ms",
+        "seq_latency_ms",
+        "peak_memory_mb",
+        "val_loss",
+        "val_mae",
+        "hardware",
+    ]:
         assert column in table.columns, column
     assert list(table["params"]) == [6 * 2 + 2 + 3] * 2 + [6 * 5 + 5 + 6] * 2
     assert (table["seconds_per_epoch"] > 0).all() and (table["batch_latency_ms"] > 0).all()
@@ -105,21 +115,24 @@ def uncompiled(seed):
     return keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"builders": []}, TypeError, "non-empty dict"),
-    ({"builders": {}}, TypeError, "non-empty dict"),
-    ({"builders": {"gru": "GRU"}}, TypeError, "must be a function"),
-    ({"train": TRAIN[0]}, TypeError, r"train must be a pair \(x, y\)"),
-    ({"val": (VAL[0], VAL[1][:5])}, ValueError, "val: x has 16 samples but y has 5"),
-    ({"epochs": 1}, ValueError, "first epoch also traces"),
-    ({"seeds": []}, ValueError, "at least one seed"),
-    ({"seeds": [1, 1]}, ValueError, "distinct"),
-    ({"seeds": [-1]}, ValueError, "each seed must be an int >= 0"),
-    ({"seeds": "0"}, TypeError, "list of ints"),
-    ({"batch_size": 17}, ValueError, "larger than the validation set"),
-    ({"builders": {"u": uncompiled}}, ValueError, "not compiled"),
-    ({"builders": {"n": lambda seed: None}}, TypeError, "not a keras Model"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"builders": []}, TypeError, "non-empty dict"),
+        ({"builders": {}}, TypeError, "non-empty dict"),
+        ({"builders": {"gru": "GRU"}}, TypeError, "must be a function"),
+        ({"train": TRAIN[0]}, TypeError, r"train must be a pair \(x, y\)"),
+        ({"val": (VAL[0], VAL[1][:5])}, ValueError, "val: x has 16 samples but y has 5"),
+        ({"epochs": 1}, ValueError, "first epoch also traces"),
+        ({"seeds": []}, ValueError, "at least one seed"),
+        ({"seeds": [1, 1]}, ValueError, "distinct"),
+        ({"seeds": [-1]}, ValueError, "each seed must be an int >= 0"),
+        ({"seeds": "0"}, TypeError, "list of ints"),
+        ({"batch_size": 17}, ValueError, "larger than the validation set"),
+        ({"builders": {"u": uncompiled}}, ValueError, "not compiled"),
+        ({"builders": {"n": lambda seed: None}}, TypeError, "not a keras Model"),
+    ],
+)
 def test_bad_input_says_what_is_wrong(kwargs, error, message):
     with pytest.raises(error, match=message):
         run(**kwargs)
@@ -130,14 +143,16 @@ def test_a_single_int_seed_is_accepted():
 
 
 def made_up_table():
-    return pd.DataFrame({
-        "model": ["LSTM", "LSTM", "GRU", "GRU"],
-        "seed": [0, 1, 0, 1],
-        "params": [12_345, 12_345, 9_000, 9_000],
-        "val_loss": [0.2, 0.4, 0.1, 0.1],
-        "peak_memory_mb": [float("nan")] * 4,
-        "hardware": ["CPU"] * 4,
-    })
+    return pd.DataFrame(
+        {
+            "model": ["LSTM", "LSTM", "GRU", "GRU"],
+            "seed": [0, 1, 0, 1],
+            "params": [12_345, 12_345, 9_000, 9_000],
+            "val_loss": [0.2, 0.4, 0.1, 0.1],
+            "peak_memory_mb": [float("nan")] * 4,
+            "hardware": ["CPU"] * 4,
+        }
+    )
 
 
 def test_summary_shows_mean_plus_minus_std_in_run_order():
@@ -203,8 +218,10 @@ def test_matching_units_rejects_impossible_requests():
 def made_up_curves():
     rows = []
     for seed, values in [(0, [0.3, 0.1, 0.05]), (1, [0.3, 0.2, 0.15])]:
-        rows += [{"model": "GRU", "seed": seed, "epoch": e, "metric": "val_loss", "value": v}
-                 for e, v in enumerate(values, start=1)]
+        rows += [
+            {"model": "GRU", "seed": seed, "epoch": e, "metric": "val_loss", "value": v}
+            for e, v in enumerate(values, start=1)
+        ]
     return pd.DataFrame(rows)
 
 
@@ -269,13 +286,21 @@ def sgd_builder(calls):
         model = keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])
         model.compile(keras.optimizers.SGD(learning_rate), "mse")
         return model
+
     return build
 
 
 def test_tuned_runs_chooses_an_inner_rate_and_trains_every_seed():
     calls = []
-    runs = tuned_runs(sgd_builder(calls), linear_task(64, 0), linear_task(32, 1), grid=[1e-3, 1e-2, 1e-1],
-                      seeds=[0, 1, 2], epochs=3, batch_size=16)
+    runs = tuned_runs(
+        sgd_builder(calls),
+        linear_task(64, 0),
+        linear_task(32, 1),
+        grid=[1e-3, 1e-2, 1e-1],
+        seeds=[0, 1, 2],
+        epochs=3,
+        batch_size=16,
+    )
     assert runs.learning_rate in runs.search.index and not runs.at_edge
     assert runs.search.index.min() < runs.learning_rate < runs.search.index.max()  # never at an edge
     assert runs.search.idxmin() == runs.learning_rate
@@ -287,8 +312,16 @@ def test_tuned_runs_chooses_an_inner_rate_and_trains_every_seed():
 
 
 def test_tuned_runs_validates_every_epoch_only_when_asked():
-    runs = tuned_runs(sgd_builder([]), linear_task(32, 0), linear_task(16, 1), grid=[1e-3, 1e-2, 1e-1],
-                      seeds=[0], epochs=2, batch_size=16, validate_every_epoch=True)
+    runs = tuned_runs(
+        sgd_builder([]),
+        linear_task(32, 0),
+        linear_task(16, 1),
+        grid=[1e-3, 1e-2, 1e-1],
+        seeds=[0],
+        epochs=2,
+        batch_size=16,
+        validate_every_epoch=True,
+    )
     assert len(runs.histories[0]["val_loss"]) == 2
 
 
@@ -297,23 +330,40 @@ def test_tuned_runs_at_an_edge_raises_unless_allowed():
     task = (linear_task(64, 0), linear_task(32, 1))
     with pytest.raises(ValueError, match="still at the edge"):
         tuned_runs(sgd_builder([]), *task, grid=[1e-6, 2e-6, 4e-6], seeds=[0], epochs=1, max_widenings=1)
-    runs = tuned_runs(sgd_builder([]), *task, grid=[1e-6, 2e-6, 4e-6], seeds=[0], epochs=1, max_widenings=1,
-                      allow_edge=True)
+    runs = tuned_runs(
+        sgd_builder([]), *task, grid=[1e-6, 2e-6, 4e-6], seeds=[0], epochs=1, max_widenings=1, allow_edge=True
+    )
     assert runs.at_edge and runs.learning_rate == runs.search.index.max() == pytest.approx(8e-6)
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    ({"build": "not a function"}, TypeError, "learning_rate -> compiled keras model"),
-    ({"grid": [1e-3, 1e-2]}, ValueError, "at least 3"),
-    ({"seeds": []}, ValueError, "seed"),
-    ({"epochs": 0}, ValueError, "epochs"),
-    ({"train": (np.zeros((4, 3, 2)), np.zeros((5, 1)))}, ValueError, "4 samples but y has 5"),
-    ({"build": lambda rate: keras.Sequential([keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)])},
-     ValueError, r"build\(0.001\) returned a model that is not compiled"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"build": "not a function"}, TypeError, "learning_rate -> compiled keras model"),
+        ({"grid": [1e-3, 1e-2]}, ValueError, "at least 3"),
+        ({"seeds": []}, ValueError, "seed"),
+        ({"epochs": 0}, ValueError, "epochs"),
+        ({"train": (np.zeros((4, 3, 2)), np.zeros((5, 1)))}, ValueError, "4 samples but y has 5"),
+        (
+            {
+                "build": lambda rate: keras.Sequential(
+                    [keras.Input((3, 2)), keras.layers.Flatten(), keras.layers.Dense(1)]
+                )
+            },
+            ValueError,
+            r"build\(0.001\) returned a model that is not compiled",
+        ),
+    ],
+)
 def test_tuned_runs_rejects_bad_input(kwargs, error, words):
-    options = {"build": sgd_builder([]), "train": linear_task(16, 0), "val": linear_task(8, 1),
-               "grid": [1e-3, 1e-2, 1e-1], "seeds": [0], "epochs": 1} | kwargs
+    options = {
+        "build": sgd_builder([]),
+        "train": linear_task(16, 0),
+        "val": linear_task(8, 1),
+        "grid": [1e-3, 1e-2, 1e-1],
+        "seeds": [0],
+        "epochs": 1,
+    } | kwargs
     with pytest.raises(error, match=words):
         tuned_runs(options.pop("build"), options.pop("train"), options.pop("val"), **options)
 

@@ -34,10 +34,10 @@ def test_gradient_norm_logger_measures_the_global_norm_of_the_formula():
     model = linear_model()
     model.compile(keras.optimizers.SGD(0.0), loss="mse", jit_compile=False)  # weights stay put
     w, b = model.get_weights()
-    error = x @ w + b - y                       # d(mean squared error)/d(prediction) = 2 error / n
+    error = x @ w + b - y  # d(mean squared error)/d(prediction) = 2 error / n
     grad_w = 2 * x.T @ error / len(x)
     grad_b = 2 * error.mean(axis=0)
-    expected = np.sqrt((grad_w ** 2).sum() + (grad_b ** 2).sum())
+    expected = np.sqrt((grad_w**2).sum() + (grad_b**2).sum())
     logger = GradientNormLogger(x, y, every="epoch")
     model.fit(x, y, epochs=1, batch_size=8, verbose=0, callbacks=[logger])
     assert logger.norms == [pytest.approx(float(expected), rel=1e-4)]
@@ -87,7 +87,7 @@ def test_gradient_norm_logger_refuses_bad_input(kwargs, words):
 
 
 # ---------------------------------------------------------------- replay_early_stopping
-LOSSES = [1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9, 0.95, 1.0]   # best at epoch 3
+LOSSES = [1.0, 0.8, 0.7, 0.75, 0.72, 0.71, 0.9, 0.95, 1.0]  # best at epoch 3
 
 
 @pytest.mark.parametrize(
@@ -120,10 +120,12 @@ def test_replay_matches_a_real_fit_with_early_stopping():
 
 def test_replay_with_min_delta_and_mode_max():
     accuracy = [0.50, 0.60, 0.605, 0.61, 0.58]
-    replay = replay_early_stopping({"val_accuracy": accuracy}, monitor="val_accuracy",
-                                   mode="max", patience=1, min_delta=0.02)
-    assert replay == EarlyStoppingReplay(epochs_run=3, stopped_early=True, best_epoch=2,
-                                         best_value=0.60, final_value=0.605)
+    replay = replay_early_stopping(
+        {"val_accuracy": accuracy}, monitor="val_accuracy", mode="max", patience=1, min_delta=0.02
+    )
+    assert replay == EarlyStoppingReplay(
+        epochs_run=3, stopped_early=True, best_epoch=2, best_value=0.60, final_value=0.605
+    )
 
 
 def test_replay_refuses_bad_input():

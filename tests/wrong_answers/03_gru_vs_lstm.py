@@ -1,41 +1,39 @@
 """Plausible wrong answers to lesson 03's exercises (run by tests/test_exercise_checks.py)."""
 
 # Exercise 3 trains small models: each wrong answer below that trains re-runs the loop over
-# BREAKDOWN_LENGTHS (a few seconds in fast mode).
+# the lengths (a few seconds in fast mode).
 _TRAIN_LOOP = """
-for length in BREAKDOWN_LENGTHS:
+models, accuracies = {{}}, {{}}
+for length in lengths:
     utils.set_seed()
     model = keras.Sequential([keras.Input((length, 4)), keras.layers.{layer}(32),
                               keras.layers.Dense(4, activation="softmax")])
     model.compile({optimizer}, "sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(*sequence_tasks.first_symbol_task(BREAKDOWN_SAMPLES, length, seed=0),
+    history = model.fit(*sequence_tasks.first_symbol_task(samples, length, seed=0),
                         validation_data=sequence_tasks.first_symbol_task(500, length, seed=1),
-                        epochs=BREAKDOWN_EPOCHS, batch_size=64, verbose=0)
-    breakdown_models[length] = model
-    accuracy_by_length[length] = history.history["{metric}"][-1]
-breakdown_length = {rule}
+                        epochs=epochs, batch_size=64, verbose=0)
+    models[length] = model
+    accuracies[length] = history.history["{metric}"][-1]
+return models, accuracies, {rule}
 """
-_SHORTEST_BELOW = "next((length for length in BREAKDOWN_LENGTHS if accuracy_by_length[length] < 0.5), None)"
+_SHORTEST_BELOW = "next((length for length in lengths if accuracies[length] < 0.5), None)"
 
 
-def _training(layer="SimpleRNN", optimizer="keras.optimizers.Adam(3e-3)", metric="val_accuracy",
-              rule=_SHORTEST_BELOW):
+def _training(layer="SimpleRNN", optimizer="keras.optimizers.Adam(3e-3)", metric="val_accuracy", rule=_SHORTEST_BELOW):
     return _TRAIN_LOOP.format(layer=layer, optimizer=optimizer, metric=metric, rule=rule)
+
 
 # Exercise 4 trains one small forecaster per wrong answer (a second or two in fast mode).
 _CHOICE = """
-utils.set_seed()
-choice_model = keras.Sequential([keras.Input((WINDOW, n_features)), keras.layers.{layer}, keras.layers.Dense(HORIZON)])
-choice_model.compile(keras.optimizers.Adam(BEST_RATE["GRU"]), loss="mae")
-history = choice_model.fit(x_train, y_train, epochs={epochs}, batch_size=64, verbose=0)
-choice_val_mae_kw = {error}
-beats_baseline = choice_val_mae_kw < naive_mae_kw
+model = keras.Sequential([keras.Input(x_train.shape[1:]), keras.layers.{layer}, keras.layers.Dense(y_train.shape[-1])])
+model.compile(keras.optimizers.Adam(POWER_RATE["GRU"]), loss="mae")
+model.fit({data}, epochs={epochs}, batch_size=BATCH, verbose=0)
+return model
 """
-_VAL_MAE_KW = "float(np.abs(choice_model.predict(x_val, verbose=0) - y_val).mean() * kw_per_unit)"
 
 
-def _choice(layer="GRU(20)", epochs="POWER_EPOCHS", error=_VAL_MAE_KW):
-    return _CHOICE.format(layer=layer, epochs=epochs, error=error)
+def _choice(layer="GRU(20)", epochs="epochs_for(len(x_train))", data="x_train, y_train"):
+    return _CHOICE.format(layer=layer, epochs=epochs, data=data)
 
 
 WRONG_ANSWERS = {
@@ -112,23 +110,40 @@ return compare.matching_units(keras.layers.LSTM, target_params, input_dim)
     },
     3: {
         "the full-mode lengths typed in, nothing trained": """
-accuracy_by_length = {20: 1, 40: 1, 80: 1}
-breakdown_length = None
+return {}, {20: 1, 40: 1, 80: 1}, None
 """,
         "the training accuracy instead of the validation accuracy": _training(metric="accuracy"),
         "Adam with its default learning rate": _training(optimizer='"adam"'),
         "a GRU instead of a SimpleRNN": _training(layer="GRU"),
         "the longest length below 0.5 instead of the shortest": _training(
-            rule="max((length for length in BREAKDOWN_LENGTHS if accuracy_by_length[length] < 0.5), default=None)"),
+            rule="max((length for length in lengths if accuracies[length] < 0.5), default=None)"
+        ),
     },
     4: {
         "an LSTM(32), over the weight budget": _choice(layer="LSTM(32)"),
         "the lesson's GRU(32), over the weight budget": _choice(layer="GRU(32)"),
-        "one epoch more than asked": _choice(epochs="POWER_EPOCHS + 1"),
-        "the MAE left in standardised units": _choice(
-            error="float(np.abs(choice_model.predict(x_val, verbose=0) - y_val).mean())"),
-        "the MAE measured on the training windows": _choice(
-            error="float(np.abs(choice_model.predict(x_train, verbose=0) - y_train).mean() * kw_per_unit)"),
-        "the last training loss from the history": _choice(error='history.history["loss"][-1] * kw_per_unit'),
+        "one epoch more than asked": _choice(epochs="epochs_for(len(x_train)) + 1"),
+        "trained on the validation windows": _choice(data="x_val, y_val"),
+        "trained on the training and validation windows together": _choice(
+            data="np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])"
+        ),
+    },
+}
+
+# The two most likely mistakes of each exercise, and a phrase their hint must contain
+# (it names the mistake without giving the answer).
+LIKELY = {
+    1: {"Bidirectional ignored": "Bidirectional wrapper", "one bias row whatever reset_after says": "bias rows"},
+    2: {
+        "the root truncated with int()": "both widths around the root",
+        "the root rounded to the nearest width": "both widths around the root",
+    },
+    3: {
+        "the training accuracy instead of the validation accuracy": "not on the sequences it was trained on",
+        "Adam with its default learning rate": "default Adam rate",
+    },
+    4: {
+        "the lesson's GRU(32), over the weight budget": "over the weight budget",
+        "trained on the validation windows": "fitted on the validation windows",
     },
 }

@@ -1,18 +1,16 @@
 """Plausible wrong answers to lesson 04's exercises (run by tests/test_exercise_checks.py)."""
 
-
 # Exercise 4 trains the lesson's GRU once per wrong answer (a few seconds in fast mode).
 _MY_MODEL = """
-utils.set_seed()
-my_model = {build}
-my_model.fit(x_train, y_train, validation_data=(x_val, y_val), epochs={epochs}, batch_size=BATCH, verbose=0)
-my_val_mae = {error}
-beats_plain = my_val_mae < np.mean([mae_kw(model, x_val, y_val) for model in runs["no_regularisation"]["model"]])
+model = {build}
+model.fit({data}, epochs={epochs}, batch_size=BATCH, verbose=0)
+return model
 """
 
 
-def _my_model(build="build_gru(dropout=0.2, head_dropout=0.3)", epochs="EPOCHS", error="mae_kw(my_model, x_val, y_val)"):
-    return _MY_MODEL.format(build=build, epochs=epochs, error=error)
+def _my_model(build="build_gru(dropout=0.2, head_dropout=0.3)", epochs="EPOCHS", data="x_train, y_train"):
+    return _MY_MODEL.format(build=build, epochs=epochs, data=data)
+
 
 WRONG_ANSWERS = {
     1: {
@@ -200,10 +198,34 @@ return replay.epochs_run, replay.best_epoch
     4: {
         "no dropout: the plain GRU again": _my_model(build="build_gru()"),
         "twice the epoch budget": _my_model(epochs="2 * EPOCHS"),
-        "a narrower GRU(32) with dropout instead of the lesson's GRU(64)": _my_model(build="compiled(keras.Sequential(["
-            "keras.Input((WINDOW, N_FEATURES)), keras.layers.GRU(32, dropout=0.2), keras.layers.Dense(HORIZON)]))"),
-        "the MAE left in standardised units": _my_model(error="my_model.evaluate(x_val, y_val, verbose=0)[1]"),
-        "the MAE measured with dropout on (training mode)": _my_model(
-            error="float(np.abs(np.asarray(my_model(x_val, training=True)) - y_val).mean() * kw_per_unit)"),
+        "a narrower GRU(32) with dropout instead of the lesson's GRU(64)": _my_model(
+            build="compiled(keras.Sequential(["
+            "keras.Input((WINDOW, N_FEATURES)), keras.layers.GRU(32, dropout=0.2), keras.layers.Dense(HORIZON)]))"
+        ),
+        "trained on the validation weeks": _my_model(data="x_val, y_val"),
+        "trained on the training and validation weeks together": _my_model(
+            data="np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])"
+        ),
+    },
+}
+
+# The two most likely mistakes of each exercise, and a phrase their hint must contain
+# (it names the mistake without giving the answer).
+LIKELY = {
+    1: {
+        "patience counted from 1": "start counting at patience 0",
+        "epochs saved counted from the best epoch": "epochs_run",
+    },
+    2: {
+        "all predictions of the first model, then all of the second": "take turns",
+        "one timer around both predictions of a turn": "its own utils.Timer()",
+    },
+    3: {
+        "ties count as improvements": "ties are not improvements",
+        "stops one epoch late (counter must exceed patience)": "one epoch late",
+    },
+    4: {
+        "trained on the validation weeks": "fitted on the validation weeks",
+        "twice the epoch budget": "over the budget",
     },
 }

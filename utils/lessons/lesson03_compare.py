@@ -165,8 +165,7 @@ def compare_models(
     _check_builders(builders)
     _check_split("train", train)
     n_val = _check_split("val", val)
-    checks.whole_number("epochs", epochs, minimum=2,
-                        why=" (the first epoch also traces the graph and is not timed)")
+    checks.whole_number("epochs", epochs, minimum=2, why=" (the first epoch also traces the graph and is not timed)")
     seeds = checks.seed_list(seeds)
     checks.whole_number("batch_size", batch_size)
     checks.whole_number("latency_repeats", latency_repeats)
@@ -187,25 +186,29 @@ def compare_models(
             model = build(seed)
             _check_model(name, model)
             timer = _epoch_timer()
-            history = model.fit(*train, validation_data=tuple(val), epochs=epochs,
-                                batch_size=batch_size, callbacks=[timer], verbose=0).history
+            history = model.fit(
+                *train, validation_data=tuple(val), epochs=epochs, batch_size=batch_size, callbacks=[timer], verbose=0
+            ).history
             batch_ms = _median_latency_ms(model, latency_batch, latency_repeats)
             final = {key: values[-1] for key, values in history.items() if key.startswith("val_")}
-            rows.append({
-                "model": name,
-                "seed": seed,
-                "params": model.count_params(),
-                "seconds_per_epoch": float(np.median(timer.seconds[1:])),
-                "first_epoch_s": timer.seconds[0],
-                "batch_latency_ms": batch_ms,
-                "seq_latency_ms": batch_ms / batch_size,
-                "peak_memory_mb": memory.peak_mb(),
-                **final,
-                "hardware": hardware,
-            })
+            rows.append(
+                {
+                    "model": name,
+                    "seed": seed,
+                    "params": model.count_params(),
+                    "seconds_per_epoch": float(np.median(timer.seconds[1:])),
+                    "first_epoch_s": timer.seconds[0],
+                    "batch_latency_ms": batch_ms,
+                    "seq_latency_ms": batch_ms / batch_size,
+                    "peak_memory_mb": memory.peak_mb(),
+                    **final,
+                    "hardware": hardware,
+                }
+            )
             curves += [
                 {"model": name, "seed": seed, "epoch": epoch, "metric": key, "value": value}
-                for key, values in history.items() for epoch, value in enumerate(values, start=1)
+                for key, values in history.items()
+                for epoch, value in enumerate(values, start=1)
             ]
     table = pd.DataFrame(rows)
     return (table, pd.DataFrame(curves)) if return_curves else table
@@ -232,8 +235,9 @@ def benchmark_steps(models: dict, x, y, repeats: int = 20, return_times: bool = 
             raise TypeError(f"models[{name!r}] must be a compiled keras Model")
     checks.whole_number("repeats", repeats)
     if np.shape(x)[:1] != np.shape(y)[:1] or not np.shape(x)[:1]:
-        raise ValueError(f"x and y must be one batch with the same number of samples, "
-                         f"got shapes {np.shape(x)} and {np.shape(y)}")
+        raise ValueError(
+            f"x and y must be one batch with the same number of samples, got shapes {np.shape(x)} and {np.shape(y)}"
+        )
     train_ms = {name: [] for name in models}
     predict_ms = {name: [] for name in models}
     for turn in range(repeats + 1):
@@ -246,18 +250,23 @@ def benchmark_steps(models: dict, x, y, repeats: int = 20, return_times: bool = 
             if turn:  # turn 0 is the warm-up
                 train_ms[name].append((middle - start) * 1000)
                 predict_ms[name].append((end - middle) * 1000)
-    table = pd.DataFrame({
-        "model": list(models),
-        "params": [model.count_params() for model in models.values()],
-        "train_step_ms": [float(np.median(train_ms[name])) for name in models],
-        "predict_ms": [float(np.median(predict_ms[name])) for name in models],
-    })
+    table = pd.DataFrame(
+        {
+            "model": list(models),
+            "params": [model.count_params() for model in models.values()],
+            "train_step_ms": [float(np.median(train_ms[name])) for name in models],
+            "predict_ms": [float(np.median(predict_ms[name])) for name in models],
+        }
+    )
     if not return_times:
         return table
-    times = pd.DataFrame([
-        {"model": name, "turn": turn, "train_step_ms": train_ms[name][turn], "predict_ms": predict_ms[name][turn]}
-        for name in models for turn in range(repeats)
-    ])
+    times = pd.DataFrame(
+        [
+            {"model": name, "turn": turn, "train_step_ms": train_ms[name][turn], "predict_ms": predict_ms[name][turn]}
+            for name in models
+            for turn in range(repeats)
+        ]
+    )
     return table, times
 
 
@@ -268,8 +277,7 @@ def _check_table(table: pd.DataFrame) -> list[str]:
         raise TypeError("expected the DataFrame that compare_models returns (it has a 'model' column)")
     if table.empty:
         raise ValueError("the comparison table is empty")
-    return [c for c in table.columns
-            if c not in ("model", "seed") and pd.api.types.is_numeric_dtype(table[c])]
+    return [c for c in table.columns if c not in ("model", "seed") and pd.api.types.is_numeric_dtype(table[c])]
 
 
 def _mean_std_text(values: pd.Series) -> str:
@@ -318,8 +326,7 @@ def plot_comparison(table: pd.DataFrame, columns: list[str], axes=None):
     models = list(stats.index)
     for ax, column in zip(axes, columns):
         positions = np.arange(len(models))
-        ax.bar(positions, stats[(column, "mean")], yerr=stats[(column, "std")].fillna(0),
-               capsize=4, alpha=0.6)
+        ax.bar(positions, stats[(column, "mean")], yerr=stats[(column, "std")].fillna(0), capsize=4, alpha=0.6)
         for i, model in enumerate(models):
             values = table.loc[table["model"] == model, column]
             ax.plot(np.full(len(values), i), values, "k.", alpha=0.7)
@@ -358,7 +365,7 @@ def plot_curves(curves: pd.DataFrame, metric: str, ax=None):
     for model, runs in rows.groupby("model", sort=False):
         by_epoch = runs.groupby("epoch")["value"]
         mean = by_epoch.mean()
-        line, = ax.plot(mean.index, mean.values, "o-", label=model)
+        (line,) = ax.plot(mean.index, mean.values, "o-", label=model)
         ax.fill_between(mean.index, by_epoch.min(), by_epoch.max(), color=line.get_color(), alpha=0.2)
     ax.set(xlabel="epoch", ylabel=metric, title=f"{metric} (mean over seeds, band: min to max)")
     ax.legend()
@@ -382,8 +389,9 @@ def layer_params(make_layer: Callable[[int], object], units: int, input_dim: int
     return layer.count_params()
 
 
-def matching_units(make_layer: Callable[[int], object], target_params: int, input_dim: int,
-                   max_units: int = 2048) -> int:
+def matching_units(
+    make_layer: Callable[[int], object], target_params: int, input_dim: int, max_units: int = 2048
+) -> int:
     """The width whose layer has the parameter count closest to `target_params`.
 
     make_layer: function(units) -> recurrent layer, e.g. `keras.layers.LSTM` itself or
@@ -396,9 +404,7 @@ def matching_units(make_layer: Callable[[int], object], target_params: int, inpu
     high = 1  # parameter counts grow with width: double until big enough, then bisect
     while layer_params(make_layer, high, input_dim) < target_params:
         if high >= max_units:
-            raise ValueError(
-                f"even {max_units} units give fewer than {target_params} parameters; raise max_units"
-            )
+            raise ValueError(f"even {max_units} units give fewer than {target_params} parameters; raise max_units")
         high = min(2 * high, max_units)
     low = high // 2 + 1 if high > 1 else 1
     while low < high:  # the first width with at least target_params parameters
@@ -417,10 +423,10 @@ class TunedRuns:
     """What `tuned_runs` returns: the rate chosen on validation and one trained model per seed."""
 
     learning_rate: float
-    search: pd.Series                 # validation score of every rate tried (first seed), by rate
-    at_edge: bool                     # True only with allow_edge=True when the best stayed at an edge
-    models: dict = field(default_factory=dict)             # seed -> model trained at learning_rate
-    histories: dict = field(default_factory=dict)          # seed -> fit history (a dict of lists)
+    search: pd.Series  # validation score of every rate tried (first seed), by rate
+    at_edge: bool  # True only with allow_edge=True when the best stayed at an edge
+    models: dict = field(default_factory=dict)  # seed -> model trained at learning_rate
+    histories: dict = field(default_factory=dict)  # seed -> fit history (a dict of lists)
     seconds_per_epoch: dict = field(default_factory=dict)  # seed -> median of epochs 2..N, training only
 
 
@@ -430,16 +436,32 @@ def _fit_once(build, learning_rate, seed, train, val, epochs, batch_size, valida
     model = build(learning_rate)
     _check_model("", model, what=f"build({learning_rate})")
     timer = _epoch_timer()
-    history = model.fit(*train, epochs=epochs, batch_size=batch_size, verbose=0, callbacks=[timer],
-                        validation_data=tuple(val) if validate_every_epoch else None).history
+    history = model.fit(
+        *train,
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=0,
+        callbacks=[timer],
+        validation_data=tuple(val) if validate_every_epoch else None,
+    ).history
     val_loss = float(model.evaluate(*val, batch_size=batch_size, verbose=0, return_dict=True)["loss"])
     steady = float(np.median(timer.seconds[1:])) if len(timer.seconds) > 1 else float("nan")
     return model, history, steady, val_loss
 
 
-def tuned_runs(build: Callable[[float], object], train: tuple, val: tuple, *, grid, seeds, epochs: int,
-               batch_size: int = 32, validate_every_epoch: bool = False, max_widenings: int = 3,
-               allow_edge: bool = False) -> TunedRuns:
+def tuned_runs(
+    build: Callable[[float], object],
+    train: tuple,
+    val: tuple,
+    *,
+    grid,
+    seeds,
+    epochs: int,
+    batch_size: int = 32,
+    validate_every_epoch: bool = False,
+    max_widenings: int = 3,
+    allow_edge: bool = False,
+) -> TunedRuns:
     """Choose a learning rate on validation, then train every seed at it (lesson 03's protocol).
 
     build(learning_rate) -> a new, compiled model (the global seed is set just before each
@@ -461,8 +483,13 @@ def tuned_runs(build: Callable[[float], object], train: tuple, val: tuple, *, gr
     checks.whole_number("epochs", epochs)
     checks.whole_number("batch_size", batch_size)
     checks.whole_number("max_widenings", max_widenings, minimum=0)
-    options = {"train": train, "val": val, "epochs": epochs, "batch_size": batch_size,
-                   "validate_every_epoch": validate_every_epoch}
+    options = {
+        "train": train,
+        "val": val,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "validate_every_epoch": validate_every_epoch,
+    }
     tried = {}
 
     def score(rate: float) -> float:
@@ -480,10 +507,47 @@ def tuned_runs(build: Callable[[float], object], train: tuple, val: tuple, *, gr
         search.index.name, search.name = "learning_rate", "validation score"
         rate, at_edge = float(search.idxmin()), True
     model, history, steady, _ = tried[rate]
-    result = TunedRuns(learning_rate=rate, search=search, at_edge=at_edge)
-    result.models[seeds[0]], result.histories[seeds[0]], result.seconds_per_epoch[seeds[0]] = model, history, steady
-    for seed in seeds[1:]:
-        model, history, steady, _ = _fit_once(build, rate, seed, **options)
+    result = runs_at_rate(
+        build, rate, train, val, seeds=seeds[1:], **{k: v for k, v in options.items() if k not in ("train", "val")}
+    )
+    result.search, result.at_edge = search, at_edge
+    result.models = {seeds[0]: model, **result.models}
+    result.histories = {seeds[0]: history, **result.histories}
+    result.seconds_per_epoch = {seeds[0]: steady, **result.seconds_per_epoch}
+    return result
+
+
+def runs_at_rate(
+    build: Callable[[float], object],
+    learning_rate: float,
+    train: tuple,
+    val: tuple,
+    *,
+    seeds,
+    epochs: int,
+    batch_size: int = 32,
+    validate_every_epoch: bool = False,
+) -> TunedRuns:
+    """Train every seed at a learning rate chosen elsewhere (e.g. by `tuned_runs` on another size).
+
+    Same arguments as `tuned_runs`, with the rate instead of a grid; `search` is empty.
+    An empty `seeds` list is allowed (nothing is trained).
+    """
+    if not callable(build):
+        raise TypeError(f"build must be a function learning_rate -> compiled keras model, got {type(build).__name__}")
+    checks.positive_number("learning_rate", learning_rate)
+    _check_split("train", train)
+    _check_split("val", val)
+    seeds = checks.seed_list(seeds) if len(list(seeds)) else []
+    checks.whole_number("epochs", epochs)
+    checks.whole_number("batch_size", batch_size)
+    search = pd.Series(dtype=float, name="validation score")
+    search.index.name = "learning_rate"
+    result = TunedRuns(learning_rate=float(learning_rate), search=search, at_edge=False)
+    for seed in seeds:
+        model, history, steady, _ = _fit_once(
+            build, learning_rate, seed, train, val, epochs, batch_size, validate_every_epoch
+        )
         result.models[seed], result.histories[seed], result.seconds_per_epoch[seed] = model, history, steady
     return result
 

@@ -60,10 +60,11 @@ class GradientNormLogger(keras.callbacks.Callback):
 
     Keras does not hand the gradients of a step to callbacks, so the logger measures
     them itself on the same probe batch after every update (`every="batch"`) or every
-    epoch (`every="epoch"`), with the model in inference mode (dropout
-    off, normalisation statistics untouched: measuring must not change the model). A fixed probe makes the values comparable from step to step:
-    a spike means the weights moved to a steep place of the loss surface. It costs one
-    extra forward and backward pass over the probe per measurement.
+    epoch (`every="epoch"`), with the model in inference mode (dropout off, normalisation
+    statistics untouched: measuring must not change the model). A fixed probe makes the
+    values comparable from step to step: a spike means the weights moved to a steep place
+    of the loss surface. It costs one extra forward and backward pass over the probe per
+    measurement.
     """
 
     EVERY = ("batch", "epoch")
@@ -110,11 +111,11 @@ class GradientNormLogger(keras.callbacks.Callback):
 class EarlyStoppingReplay:
     """What `keras.callbacks.EarlyStopping` does on a recorded history (epochs count from 1)."""
 
-    epochs_run: int         # epochs that would have been trained before stopping
-    stopped_early: bool     # False when the history ended before the patience ran out
-    best_epoch: int         # the epoch with the best monitored value among those run
-    best_value: float       # the monitored value at best_epoch
-    final_value: float      # the monitored value at the last epoch run (no restoring)
+    epochs_run: int  # epochs that would have been trained before stopping
+    stopped_early: bool  # False when the history ended before the patience ran out
+    best_epoch: int  # the epoch with the best monitored value among those run
+    best_value: float  # the monitored value at best_epoch
+    final_value: float  # the monitored value at the last epoch run (no restoring)
 
 
 class _StandInModel:
@@ -153,8 +154,7 @@ def replay_early_stopping(history, monitor: str = "val_loss", **early_stopping_k
     if "monitor" in early_stopping_kwargs or "restore_best_weights" in early_stopping_kwargs:
         raise TypeError("pass monitor as its own argument; restore_best_weights is always replayed")
 
-    callback = keras.callbacks.EarlyStopping(monitor=monitor, restore_best_weights=True,
-                                             **early_stopping_kwargs)
+    callback = keras.callbacks.EarlyStopping(monitor=monitor, restore_best_weights=True, **early_stopping_kwargs)
     stand_in = _StandInModel()
     callback.set_model(stand_in)
     callback.on_train_begin()
@@ -211,8 +211,10 @@ class KeepBestWeights(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         if self.monitor not in logs:
-            raise KeyError(f"{self.monitor!r} is not logged after each epoch (logged: {sorted(logs)}); "
-                           "pass validation_data to fit to log val_loss")
+            raise KeyError(
+                f"{self.monitor!r} is not logged after each epoch (logged: {sorted(logs)}); "
+                "pass validation_data to fit to log val_loss"
+            )
         value = float(logs[self.monitor])
         if value < self.best_value:
             self.best_epoch, self.best_value = epoch + 1, value
@@ -242,8 +244,7 @@ def over_seeds(train_once, seeds) -> pd.DataFrame:
         result = train_once(seed)
         if not isinstance(result, dict):
             raise TypeError(
-                f"train_once(seed) must return a dict such as {{'val_mae': 0.5}}, "
-                f"got {type(result).__name__}"
+                f"train_once(seed) must return a dict such as {{'val_mae': 0.5}}, got {type(result).__name__}"
             )
         rows.append({"seed": seed, **result})
     return pd.DataFrame(rows).set_index("seed")
