@@ -3,9 +3,11 @@
 JupyterLab starts exactly as the README's setup command starts it, in a temporary copy
 of the course (JupyterLab saves outputs; the committed notebooks stay clean). Debian's
 headless chromium, driven by Selenium through Debian's chromedriver (nothing is
-downloaded), opens the start notebook, runs all cells from the Run menu and checks what
-a learner sees: every code cell ran, no cell shows an error, the figures rendered, and
-the file browser reaches the whole course, not only notebooks/.
+downloaded), checks what a learner sees: the start notebook opens with a running kernel,
+the file browser reaches the whole course (not only notebooks/), and the browser path
+works: the lessons' own setup cell and a figure run from the Run menu (every code cell
+ran, the figure rendered), and a cell that raises is shown as an error. The lessons
+themselves are executed by nbval in the test command; here only what needs a browser.
 
 Install the browser with `apt-get install chromium chromium-driver` (.ci/run does).
 """
@@ -33,7 +35,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.selenium_manager import SeleniumManager
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_ci_matches_readme import readme_command
+from readme_blocks import readme_command
 from utils.core.paths import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -305,18 +307,38 @@ def assert_file_browser_reaches_the_course(driver) -> None:
              lambda d: f"the file browser's top folder shows {sorted(file_browser_names(d))}, not the course")
 
 
-def test_start_notebook_runs_in_jupyterlab_opened_as_the_readme_says(lab, browser):
-    state = run_all_cells(browser, lab.open_url, START_NOTEBOOK)
-    assert_ran_cleanly(state)
+FIGURE_CELL = """import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(4, 3))
+ax.plot([0, 1, 4, 9], marker="o")
+ax.set_title("the browser path")
+plt.show()"""
+
+
+def browser_path_notebook(course: Path) -> str:
+    """A small lesson-like notebook: title, the lessons' setup cell, a figure, a cell that raises."""
+    start = nbformat.read(course / START_NOTEBOOK, as_version=4)
+    setup = next(cell for cell in start.cells if cell.cell_type == "code")
+    cells = [nbformat.v4.new_markdown_cell("# Browser path"), nbformat.v4.new_code_cell(setup.source),
+             nbformat.v4.new_code_cell(FIGURE_CELL), nbformat.v4.new_code_cell(FAILING_CELL)]
+    path = "notebooks/00_browser_path.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=start.metadata), course / path)
+    return path
+
+
+def test_the_readme_command_opens_the_start_notebook_in_the_course_folder(lab, browser):
+    open_notebook(browser, lab.open_url, START_NOTEBOOK)
     assert_file_browser_reaches_the_course(browser)
 
 
-def test_smoke_test_reports_a_cell_that_raises(lab, browser):
-    notebook = nbformat.read(lab.course / START_NOTEBOOK, as_version=4)
-    setup = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
-    notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(FAILING_CELL))
-    path = "notebooks/00_smoke_test_failing_cell.ipynb"
-    nbformat.write(notebook, lab.course / path)
+def test_the_setup_cell_a_figure_and_an_error_show_as_a_learner_sees_them(lab, browser):
+    """One Run All (one kernel): the setup cell and the figure run; the raising cell shows its error."""
+    path = browser_path_notebook(lab.course)
     state = run_all_cells(browser, lab.url_for(path), path)
-    with pytest.raises(AssertionError, match=rf"cell {setup + 1} .* RuntimeError: the smoke test must report"):
-        assert_ran_cleanly(state)
+    setup, figure, failing = code_cells(state)
+    assert setup["execution_count"] and not setup["errors"], f"the setup cell did not run cleanly: {setup}"
+    assert "GRU course | mode: fast" in browser.find_element(By.CSS_SELECTOR, ".jp-OutputArea-output").text
+    assert figure["execution_count"] and not figure["errors"] and figure["image_outputs"] == 1
+    assert figures_rendered(figure), f"the figure is not on the page: {figure['images_loaded']}"
+    with pytest.raises(AssertionError, match=r"cell 3 .* RuntimeError: the smoke test must report"):
+        assert_ran_cleanly(state)  # the smoke test's own check reports the raising cell

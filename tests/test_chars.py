@@ -256,13 +256,20 @@ def brute_force_best_completion(model, vocab, prefix, max_length):
     for length in range(max_length + 1):
         for word in frontier:
             if word or current_word(prefix):
-                probs = softmax(np.asarray(model(vocab.encode(prefix + word)[None]))[0])
-                p_word = float(np.prod([probs[len(prefix) - 1 + j, vocab.ids[c]] for j, c in enumerate(word)]))
-                p = p_word * float(probs[len(prefix) - 1 + len(word), ends].sum())
+                p = completion_probability(model, vocab, prefix, word, ends)
                 if p > best[1]:
                     best = (word, p)
         frontier = [w + c for w in frontier for c in letters] if length < max_length else []
     return best
+
+
+def completion_probability(model, vocab, prefix, word, ends=None):
+    """P(the model writes `word` after `prefix`, then a character that ends the word)."""
+    if ends is None:
+        ends = [i for i, c in enumerate(vocab.chars) if not (c.isalpha() or c == "'")]
+    probs = softmax(np.asarray(model(vocab.encode(prefix + word)[None]))[0])
+    p_word = float(np.prod([probs[len(prefix) - 1 + j, vocab.ids[c]] for j, c in enumerate(word)]))
+    return p_word * float(probs[len(prefix) - 1 + len(word), ends].sum())
 
 
 def test_complete_word_finds_the_most_likely_completion(vocab):
@@ -275,11 +282,19 @@ def test_complete_word_finds_the_most_likely_completion(vocab):
         assert math.isclose(p, expected_p, rel_tol=1e-4)
 
 
-def test_complete_word_returns_letters_and_a_probability(model, vocab):
-    word, p = complete_word(model, "whether 'tis nob", vocab=vocab)
-    assert all(c.isalpha() or c == "'" for c in word) and 0 < p <= 1
-    next_word, _ = complete_word(model, "to be ", vocab=vocab)
-    assert len(next_word) >= 1  # after a space: a whole next word
+def test_complete_word_returns_the_model_probability_of_its_word(model, vocab):
+    prefix = "whether 'tis nob"
+    word, p = complete_word(model, prefix, vocab=vocab, beam_width=4, max_length=4)
+    assert all(c.isalpha() or c == "'" for c in word) and len(word) <= 4  # "" ends the word now
+    # p is the model's own probability of that completion, and no rival is more likely
+    assert math.isclose(p, completion_probability(model, vocab, prefix, word), rel_tol=1e-4)
+    for rival in ("", "le", "ler", "l", "e", "o", "b"):
+        if rival != word:
+            assert completion_probability(model, vocab, prefix, rival) <= p * (1 + 1e-4), rival
+    # after a space: a whole next word, scored the same way
+    next_word, next_p = complete_word(model, "to be ", vocab=vocab, beam_width=4, max_length=4)
+    assert len(next_word) >= 1
+    assert math.isclose(next_p, completion_probability(model, vocab, "to be ", next_word), rel_tol=1e-4)
 
 
 def test_complete_word_bad_input(model, vocab):

@@ -1,52 +1,85 @@
-"""CI must install the requirements and then run exactly the README's test command."""
+"""CI installs the requirements, lints, then runs exactly the README's test command.
+
+The expected commands are written out here, not read from the README: the README, CI
+and the pytest configuration are each compared with them.
+"""
 
 import re
 import shlex
+import tomllib
 
+import yaml
+
+from readme_blocks import readme_command
 from utils.core.paths import REPO_ROOT
 
-
-def readme_command(heading: str) -> str:
-    readme = (REPO_ROOT / "README.md").read_text()
-    match = re.search(rf"{re.escape(heading)}.*?```bash\n(.+?)\n```", readme, re.S)
-    assert match, f"README.md needs a ```bash block after {heading!r}"
-    lines = [line for line in match.group(1).splitlines() if line.strip()]
-    assert len(lines) == 1, f"the command after {heading!r} must be one line"
-    return lines[0]
+TEST_COMMAND = ". .venv/bin/activate && python -m pytest"
+SETUP_COMMAND = (
+    "python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt && "
+    "jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb"
+)
+LINT_COMMAND = "pre-commit run --all-files --show-diff-on-failure"
 
 
-def test_ci_installs_requirements_then_runs_the_readme_test_command():
-    ci = (REPO_ROOT / ".ci" / "run").read_text().splitlines()
-    test_command = readme_command("**Run the tests**")
-    install = next(i for i, line in enumerate(ci) if "pip install" in line and "-r requirements.txt" in line)
-    run = ci.index(test_command)  # ValueError here means .ci/run does not run the README's command
-    assert install < run
+def ci_lines() -> list[str]:
+    """The commands of .ci/run, comments and blank lines dropped."""
+    lines = (REPO_ROOT / ".ci" / "run").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def test_the_readme_gives_the_test_and_setup_commands():
+    assert readme_command("**Run the tests**") == TEST_COMMAND
+    assert readme_command("**Set up and open the course**") == SETUP_COMMAND
+
+
+def test_ci_installs_lints_then_runs_the_test_command_once():
+    ci = ci_lines()
+    assert ci.count(TEST_COMMAND) == 1, f".ci/run must run {TEST_COMMAND!r} exactly once"
+    install = ci.index("pip install --progress-bar off -r requirements.txt")
+    dev = ci.index("pip install --progress-bar off -r requirements-dev.txt")
+    lint = ci.index(LINT_COMMAND)
+    assert install < dev < lint < ci.index(TEST_COMMAND)
+    assert "set -euo pipefail" in ci, "a failing step must stop CI"
 
 
 def test_ci_installs_the_browser_before_the_tests():
-    ci = (REPO_ROOT / ".ci" / "run").read_text().splitlines()
+    ci = ci_lines()
     install = next(i for i, line in enumerate(ci) if "apt-get install" in line and "chromium chromium-driver" in line)
-    assert install < ci.index(readme_command("**Run the tests**"))
+    assert install < ci.index(TEST_COMMAND)
 
 
-def test_setup_command_installs_and_opens_the_start_notebook_in_the_course_folder():
-    command = readme_command("**Set up and open the course**")
-    assert "pip install -r requirements.txt" in command
-    lab = shlex.split(command[command.rindex("&& ") + 3:])
+def test_the_test_command_runs_everything():
+    """`python -m pytest` with the configuration: unit tests and every notebook under nbval."""
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert config["testpaths"] == ["tests", "notebooks"]
+    options = shlex.split(config["addopts"])
+    assert "--nbval-lax" in options and "--dist" in options
+    assert options[options.index("--dist") + 1] == "loadfile", "a notebook's cells must stay on one worker, in order"
+    for narrowing in ("-m", "-k", "--deselect", "--ignore", "--lf", "-x"):
+        assert narrowing not in options, f"addopts must not narrow the test command ({narrowing})"
+    assert not (REPO_ROOT / "pytest.ini").exists(), "one pytest configuration: pyproject.toml"
+
+
+def test_pre_commit_runs_ruff_and_refuses_outputs():
+    hooks = [hook for repo in yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())["repos"]
+             for hook in repo["hooks"]]
+    entries = {hook["id"]: hook.get("entry", "") for hook in hooks}
+    assert entries["ruff"].startswith("ruff check")
+    assert entries["ruff-format"].startswith("ruff format --check")
+    assert entries["clean-notebooks"] == "python -m utils clean --check"
+    dev = (REPO_ROOT / "requirements-dev.txt").read_text()
+    assert re.search(r"^ruff==\d", dev, re.M) and re.search(r"^pre-commit==\d", dev, re.M), "pin the lint tools"
+
+
+def test_setup_command_opens_the_start_notebook_in_the_course_folder():
+    lab = shlex.split(SETUP_COMMAND[SETUP_COMMAND.rindex("&& ") + 3 :])
     assert lab[:2] == ["jupyter", "lab"] and lab[-1] == "notebooks/00_start_here.ipynb"
     assert "--ServerApp.root_dir=." in lab, "JupyterLab must serve the course folder, not notebooks/"
-
-
-def test_browser_smoke_test_opens_the_course_with_the_readme_command():
-    from test_browser_smoke import jupyter_lab_args  # here: that module imports this one
-
-    command = readme_command("**Set up and open the course**")
-    assert command.endswith("&& " + shlex.join(jupyter_lab_args()))
 
 
 def test_requirements_pin_keras_3_and_no_legacy_keras():
     requirements = (REPO_ROOT / "requirements.txt").read_text()
     assert re.search(r"^keras>=3", requirements, re.M)
     assert "tf_keras" not in requirements.replace("(tf_keras)", "")
-    for package in ("tensorflow", "jupyterlab", "matplotlib", "pandas", "nbval", "pytest", "nbclient"):
+    for package in ("tensorflow", "jupyterlab", "matplotlib", "pandas", "nbval", "pytest", "pytest-xdist", "nbclient"):
         assert re.search(rf"^{package}\b", requirements, re.M), f"requirements.txt misses {package}"

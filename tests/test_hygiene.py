@@ -1,5 +1,6 @@
 """Every lesson notebook follows the course conventions (CONTRIBUTING.md)."""
 
+import ast
 import re
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from utils.tools import badges
 from utils.tools import notebooks as nbtools
 from utils.tools.exercise_cells import BEGIN_SOLUTION
-from utils.tools.exercise_cells import find_exercises, solution_region
+from utils.tools.exercise_cells import find_exercises, python_source, solution_region
 from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 LESSONS = nbtools.lesson_notebooks()
@@ -59,8 +60,12 @@ def test_exercises_have_one_solution_region_then_checks(lesson):
     for ex in exercises:
         solution_region(nb.cells[ex.solution_index].source)  # exactly one region
         for index in ex.check_indices:
-            assert "utils.check" in nb.cells[index].source, (
-                f"{ex.name}: cell {index} follows the solution, so it must be a check (utils.check*)"
+            body = ast.parse(python_source(nb.cells[index].source)).body
+            expected = f"utils.exercise({ex.number})"
+            assert len(body) == 1 and isinstance(body[0], ast.With) and [
+                ast.unparse(item.context_expr) for item in body[0].items] == [expected], (
+                f"{ex.name}: cell {index} follows the solution, so it is a check cell: "
+                f"`with {expected}:` and the check code inside it, nothing else"
             )
     inside = {ex.solution_index for ex in exercises}
     stray = [i for i, c in enumerate(nb.cells)
@@ -68,12 +73,72 @@ def test_exercises_have_one_solution_region_then_checks(lesson):
     assert not stray, f"solution regions outside an exercise's solution cell: cells {stray}"
 
 
+def by_mode_names(tree) -> set[str]:
+    """Names set by the mode switch: from `utils.by_mode(...)`, or computed from such names."""
+
+    def switched_by(value, names) -> bool:
+        return any((isinstance(n, ast.Call) and ast.unparse(n.func) in ("utils.by_mode", "by_mode"))
+                   or (isinstance(n, ast.Name) and n.id in names) for n in ast.walk(value))
+
+    names: set[str] = set()
+    for node in ast.walk(tree):  # module order: a name is switched once its value is
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                pairs = zip(target.elts, node.value.elts)
+            else:
+                pairs = [(target, node.value)]
+            for one_target, value in pairs:
+                if switched_by(value, names):
+                    names.update(n.id for n in ast.walk(one_target) if isinstance(n, ast.Name))
+    return names
+
+
+def training_lengths(tree):
+    """(source, value) of every `epochs=` argument."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == "epochs":
+                    yield ast.unparse(node)[:80], keyword.value
+
+
 def test_sizes_come_from_the_mode_switch_not_ci(lesson):
+    """Training lengths come from utils.by_mode: no literal epochs, no constant that bypasses it."""
     path, nb = lesson
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    code = "\n".join(python_source(c.source) for c in nb.cells if c.cell_type == "code")
     assert not re.search(r"""environ[^\n]*["'](CI|COURSE_MODE)["']""", code), "use utils.by_mode, not the environment"
-    if path.name != "00_start_here.ipynb":
-        assert "utils.by_mode(" in code
+    tree = ast.parse(code)
+    switched = by_mode_names(tree)
+    problems, trainings = [], 0
+    for call, value in training_lengths(tree):
+        trainings += 1
+        names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        constants = [n for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, int)]
+        by_mode_call = any(isinstance(n, ast.Call) and ast.unparse(n.func).endswith("by_mode") for n in ast.walk(value))
+        if by_mode_call:
+            continue
+        if constants and not names:
+            problems.append(f"{call}: epochs is a number; use a size from utils.by_mode(full=..., fast=...)")
+        for name in sorted(n for n in names if n.isupper() and n not in switched):
+            problems.append(f"{call}: {name} is not set by utils.by_mode(...)")
+    assert not problems, "\n".join(problems)
+    if path.name != "00_start_here.ipynb" or trainings:
+        assert switched, "the lesson sizes nothing with utils.by_mode(...)"
+    if trainings:
+        assert any(name in code for name in switched), "no training length comes from utils.by_mode"
+
+
+def test_the_mode_rule_bites():
+    """A literal `epochs=20`, or a constant set without by_mode, is caught."""
+    literal = ast.parse("model.fit(x, y, epochs=20)")
+    (call, value), = training_lengths(literal)
+    assert isinstance(value, ast.Constant)
+    bypass = ast.parse("EPOCHS = 20\nFAST = utils.by_mode(full=5, fast=1)\nmodel.fit(x, y, epochs=EPOCHS)")
+    assert by_mode_names(bypass) == {"FAST"}
+    derived = ast.parse("LENGTH, STEPS = 50, utils.by_mode(full=3, fast=1)\nHALF = STEPS // 2\nOTHER = 7")
+    assert by_mode_names(derived) == {"STEPS", "HALF"}
 
 
 def test_no_absolute_paths_or_downloads(lesson):
