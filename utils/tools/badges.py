@@ -33,7 +33,10 @@ def badge_markdown(notebook_name: str, repo: str, branch: str) -> str:
 
 
 def setup_cell_source(repo: str, branch: str) -> str:
-    """The first code cell of every lesson: find `utils` (JupyterLab, nbval, Colab), check."""
+    """The first code cell of every lesson: find `utils` (JupyterLab, nbval, Colab), check.
+
+    Written as `ruff format` leaves it, so formatting the notebooks never changes it.
+    """
     return f'''# Setup: find the course's `utils` package (JupyterLab, nbval or Colab), then check the environment.
 import subprocess
 import sys
@@ -42,10 +45,10 @@ from pathlib import Path
 COURSE_REPO, COURSE_BRANCH = "{repo}", "{branch}"  # set by `python -m utils badges`
 COLAB_COPY = Path("/content/gru-course")
 if "google.colab" in sys.modules and not (COLAB_COPY / "utils").is_dir():
-    subprocess.run(["git", "clone", "--depth", "1", "--branch", COURSE_BRANCH,
-                    f"https://github.com/{{COURSE_REPO}}", str(COLAB_COPY)], check=True)
-course_root = next((p for p in (Path.cwd(), *Path.cwd().parents, COLAB_COPY)
-                    if (p / "utils" / "__init__.py").is_file()), None)
+    clone = ["git", "clone", "--depth", "1", "--branch", COURSE_BRANCH]
+    subprocess.run([*clone, f"https://github.com/{{COURSE_REPO}}", str(COLAB_COPY)], check=True)
+candidates = (Path.cwd(), *Path.cwd().parents, COLAB_COPY)
+course_root = next((p for p in candidates if (p / "utils" / "__init__.py").is_file()), None)
 if course_root is None:
     raise FileNotFoundError("Cannot find the course's utils/ folder: open this notebook from inside the course folder.")
 if str(course_root) not in sys.path:

@@ -14,6 +14,7 @@ import nbformat
 from ..core.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 NOTEBOOK_NAME = re.compile(r"^(\d\d)_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
+COURSE_KEY = "course"  # notebook metadata the lesson owns: {"summary": ..., "headline": ...}
 CLEAN_METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
@@ -45,8 +46,12 @@ def relative(path: Path) -> str:
 
 # ---------------------------------------------------------------- clean
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop outputs, execution counts and editor metadata; keep cell tags."""
+    """Drop outputs, execution counts and editor metadata; keep cell tags and the lesson's
+    own `course` metadata (its summary for the course map, its headline template)."""
+    course = nb.metadata.get(COURSE_KEY)
     nb.metadata = nbformat.from_dict(CLEAN_METADATA)
+    if course is not None:
+        nb.metadata[COURSE_KEY] = course
     for cell in nb.cells:
         tags = cell.metadata.get("tags")
         cell.metadata = nbformat.from_dict({"tags": tags} if tags else {})
@@ -61,8 +66,8 @@ def hygiene_problems(nb: nbformat.NotebookNode) -> list[str]:
     problems = []
     if nb.metadata.get("kernelspec", {}).get("name") != "python3":
         problems.append("kernelspec is not python3")
-    if set(nb.metadata) - set(CLEAN_METADATA):
-        problems.append(f"extra notebook metadata {sorted(set(nb.metadata) - set(CLEAN_METADATA))}")
+    if set(nb.metadata) - set(CLEAN_METADATA) - {COURSE_KEY}:
+        problems.append(f"extra notebook metadata {sorted(set(nb.metadata) - set(CLEAN_METADATA) - {COURSE_KEY})}")
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
             problems.append(f"cell {index} has stored outputs or an execution count")
