@@ -22,8 +22,9 @@ LESSONS = [path.name for path in nbtools.lesson_notebooks()]
 
 
 def template_metrics(lesson: str) -> list[str]:
-    """The metric names a lesson's headline template needs."""
-    return [field for _, field, _, _ in string.Formatter().parse(results.HEADLINES[lesson]) if field]
+    """The metric names a lesson's headline template (its notebook metadata) needs."""
+    template = results.headline_template(nbtools.read(NOTEBOOKS_DIR / lesson), lesson)
+    return [field for _, field, _, _ in string.Formatter().parse(template) if field]
 
 
 def sample_report(mode="full", lessons=LESSONS) -> dict:
@@ -139,7 +140,7 @@ def test_instructors_markers_get_a_times_table(generated):
 @pytest.mark.parametrize("change, message", [
     (lambda r: r.update(mode="fast"), "fast-mode report"),
     (lambda r: r["notebooks"][3].update(status="FAILED at cell 7: ValueError: boom"), "FAILED at cell 7"),
-    (lambda r: r["notebooks"].pop(5), f"misses {LESSONS[5]}"),
+    (lambda r: r["notebooks"].pop(5), f"no report and no stored entry for {LESSONS[5]}"),
 ])
 def test_update_from_refuses_a_report_that_cannot_serve(course, change, message):
     report = sample_report()
@@ -163,8 +164,51 @@ def test_a_headline_naming_a_missing_metric_is_an_error_that_names_it(course):
     assert not (course / "results").exists()
 
 
-def test_every_lesson_has_a_headline_template():
-    assert sorted(results.HEADLINES) == LESSONS
+def test_every_lesson_owns_its_headline_template():
+    for lesson in LESSONS:
+        assert template_metrics(lesson), f"{lesson}: its headline template names no recorded metric"
+
+
+def test_a_lesson_without_a_headline_template_is_named(course):
+    path = course / "notebooks" / LESSONS[2]
+    nb = nbtools.read(path)
+    del nb.metadata["course"]["headline"]
+    nbtools.write(nb, path)
+    with pytest.raises(results.ResultsError, match=rf"{LESSONS[2]} has no headline template"):
+        results.run_command(update_from=write_report(course, sample_report()), root=course)
+
+
+def test_a_partial_run_updates_its_lessons_and_keeps_the_others(generated):
+    before = json.loads((generated / "results" / "full_mode.json").read_text())
+    report = sample_report(lessons=[LESSONS[3]])
+    report["date"] = "2030-02-03"
+    report["notebooks"][0].update(seconds=999.0, metrics={**report["notebooks"][0]["metrics"], "epochs": 7})
+    assert results.run_command(update_from=[write_report(generated, report)], root=generated) == 0
+    after = json.loads((generated / "results" / "full_mode.json").read_text())
+    assert [e["notebook"] for e in after["notebooks"]] == LESSONS
+    for old, new in zip(before["notebooks"], after["notebooks"]):
+        if new["notebook"] == LESSONS[3]:
+            assert new["seconds"] == 999.0 and new["metrics"]["epochs"] == 7 and new["date"] == "2030-02-03"
+        else:
+            assert new == old and new["date"] == "2030-01-02"
+    assert after["date"] == "2030-02-03"
+    assert "Full-mode runs of 2030-01-02 to 2030-02-03" in (generated / "README.md").read_text()
+    box = nbtools.read(generated / "notebooks" / LESSONS[3])
+    assert any("Full-mode run of 2030-02-03" in cell.source for cell in box.cells)
+
+
+def test_several_reports_make_one_run_and_the_later_wins(course):
+    first, second = sample_report(lessons=LESSONS[:4]), sample_report(lessons=LESSONS[3:])
+    second["date"] = "2030-03-04"
+    paths = []
+    for name, report in (("a.json", first), ("b.json", second)):
+        (course / name).write_text(json.dumps(report))
+        paths.append(course / name)
+    assert results.run_command(update_from=paths, root=course) == 0
+    stored = json.loads((course / "results" / "full_mode.json").read_text())
+    dates = {e["notebook"]: e["date"] for e in stored["notebooks"]}
+    assert [e["notebook"] for e in stored["notebooks"]] == LESSONS
+    assert dates[LESSONS[3]] == "2030-03-04" and dates[LESSONS[0]] == "2030-01-02"
 
 
 @pytest.mark.parametrize("value, shown", [

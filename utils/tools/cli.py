@@ -117,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
                              description=results_tool.__doc__,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
     given = results.add_mutually_exclusive_group()
-    given.add_argument("--update-from", metavar="REPORT",
-                       help="store this full-mode report (build/report.json) first, then regenerate")
+    given.add_argument("--update-from", metavar="REPORT", nargs="+",
+                       help="store these full-mode reports (build/report.json) first, then regenerate; "
+                            "lessons in no report keep their stored entry")
     given.add_argument("--check", action="store_true",
                        help="change nothing; exit 1 listing every file that differs from the stored run")
     results.set_defaults(func=cmd_results)
