@@ -302,7 +302,8 @@ def build_spoken_digits(archive: Path) -> dict:
     rows.sort(key=lambda row: row[:3])
     expected = [(s, d, t) for s in sorted(FSDD_SPEAKERS) for d in range(10) for t in range(FSDD_REPETITIONS)]
     if [row[:3] for row in rows] != expected:
-        raise SystemExit(f"expected {len(expected)} recordings (6 speakers x 10 digits x {FSDD_REPETITIONS}), found {len(rows)}")
+        raise SystemExit(f"expected {len(expected)} recordings (6 speakers x 10 digits x {FSDD_REPETITIONS}), "
+                         f"found {len(rows)}")
     lengths = np.array([len(row[3]) for row in rows])
     return {
         "audio": np.concatenate([row[3] for row in rows]).astype("<i2"),

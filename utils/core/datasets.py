@@ -155,8 +155,9 @@ def load_spoken_digits(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     6 speakers x 10 digits x 50 repetitions, mono, 8 kHz, trimmed to near-minimal silence,
     0.14 to 2.28 s. One row per recording, sorted by speaker, digit and repetition, with
     the columns digit (int), speaker (str), repetition (0..49, the number in the file name;
-    the official test split is repetitions 0-4), accent (the speaker's, from the dataset's metadata) and audio (a 1-D int16
-    NumPy array of samples; divide by 32768 for floats in [-1, 1)).
+    the official test split is repetitions 0-4), accent (the speaker's, from the dataset's
+    metadata) and audio (a 1-D int16 NumPy array of samples; divide by 32768 for floats in
+    [-1, 1)).
     `frame.attrs["sample_rate"]` is 8000.
     """
     path = verified_path("spoken_digits.npz.gz", data_dir)
