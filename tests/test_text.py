@@ -26,7 +26,8 @@ TRAIN = ["a good film", "a good good cast", "a bad film", "bad bad acting", "a f
 
 def labelled_frame(n_negative: int = 60, n_positive: int = 40) -> pd.DataFrame:
     labels = [0] * n_negative + [1] * n_positive
-    return pd.DataFrame({"id": range(len(labels)), "label": labels, "text": [f"sentence {i}" for i in range(len(labels))]})
+    texts = [f"sentence {i}" for i in range(len(labels))]
+    return pd.DataFrame({"id": range(len(labels)), "label": labels, "text": texts})
 
 
 # ---------------------------------------------------------------- bad input
@@ -255,3 +256,41 @@ def test_confusion_matrix_counts_rows_true_columns_predicted():
         confusion_matrix([0, 1], [0])
     with pytest.raises(ValueError, match="predicted must be 0"):
         confusion_matrix([0, 1], [0, 0.7])
+
+
+# ---------------------------------------------------------------- what a recipe reads (Exercise 4's check)
+HELD_OUT_TEXTS = ["a held-out sentence"]
+
+
+def _helper_reading_held_out():
+    return HELD_OUT_TEXTS
+
+
+def _recipe_through_a_helper(train_texts):
+    return [len(t) for t in train_texts] + [len(t) for t in _helper_reading_held_out()]
+
+
+def _recipe_reading_directly(train_texts):
+    return sorted(train_texts + HELD_OUT_TEXTS)
+
+
+def _honest_recipe(train_texts):
+    return sorted(train_texts, key=lambda t: len(t))
+
+
+def test_names_read_by_finds_direct_and_indirect_reads():
+    from utils.lessons.lesson06_text import names_read_by
+
+    assert names_read_by(_recipe_reading_directly)["HELD_OUT_TEXTS"] == ""
+    through = names_read_by(_recipe_through_a_helper)
+    assert through["HELD_OUT_TEXTS"] == "_helper_reading_held_out"
+    assert "HELD_OUT_TEXTS" not in names_read_by(_recipe_through_a_helper, follow=False)
+    assert "HELD_OUT_TEXTS" not in names_read_by(_honest_recipe)
+    assert "np" not in names_read_by(_honest_recipe)  # library code is not followed into
+
+
+def test_names_read_by_refuses_what_is_not_a_function():
+    from utils.lessons.lesson06_text import names_read_by
+
+    with pytest.raises(TypeError, match="defined with def"):
+        names_read_by(print)

@@ -251,3 +251,41 @@ def predict_sentiment(model, vectorizer, texts) -> np.ndarray:
     if probabilities.shape[1] != 1:
         raise ValueError(f"expected a model with one sigmoid output, got {probabilities.shape[1]} outputs per text")
     return probabilities[:, 0]
+
+
+# ---------------------------------------------------------------- what a recipe reads
+def names_read_by(function, follow: bool = True) -> dict[str, str]:
+    """The global names `function` reads: {name: the function that reads it ('' for itself)}.
+
+    Nested functions, lambdas and comprehensions count. With `follow`, functions of the
+    same module (a notebook's own functions) that it reads are followed too, so a name
+    read through a helper is found with the helper's name; library code is not followed.
+    Lesson 06's decision exercise uses it to check that a training recipe never reads the
+    validation or test split: the check hands it the data, and judges on validation itself.
+    """
+    import dis
+    import inspect
+
+    if not inspect.isfunction(function):
+        raise TypeError(f"expected a function defined with def, got {type(function).__name__}")
+    found: dict[str, str] = {}
+    todo, seen = [(function, "")], set()
+    while todo:
+        current, via = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        codes = [current.__code__]
+        while codes:
+            code = codes.pop()
+            for instruction in dis.get_instructions(code):
+                if instruction.opname not in ("LOAD_GLOBAL", "LOAD_NAME"):
+                    continue
+                name = instruction.argval
+                found.setdefault(name, via)
+                value = current.__globals__.get(name)
+                if (follow and inspect.isfunction(value) and value.__module__ == function.__module__
+                        and value not in seen):
+                    todo.append((value, value.__name__))
+            codes.extend(const for const in code.co_consts if inspect.iscode(const))
+    return found
