@@ -302,3 +302,20 @@ def test_complete_word_bad_input(model, vocab):
         complete_word(model, "to b", vocab=vocab, beam_width=0)
     with pytest.raises(ValueError, match="prefix is empty"):
         complete_word(model, "", vocab=vocab)
+
+
+# ---------------------------------------------------------------- one character table for 07 and 08
+def test_lessons_07_and_08_share_one_character_table():
+    from utils.core.chars import CharTable
+    from utils.lessons.lesson08_seq2seq import PAD_ID, START_ID, CharTokenizer
+
+    vocab, tokenizer = CharVocabulary.from_text("ba ab"), CharTokenizer.from_texts(["ba", "ab"])
+    assert isinstance(vocab, CharTable) and isinstance(tokenizer, CharTable)
+    assert CharVocabulary.encode is not CharTable.text_of  # each keeps its own API ...
+    assert vocab.chars == (" ", "a", "b") and tokenizer.chars == ("a", "b")  # ... over the same table
+    assert vocab.encode("ab").tolist() == [1, 2]  # id i is chars[i]
+    assert tokenizer.encode("ab").tolist() == [2, 3]  # after PAD_ID and START_ID
+    assert {PAD_ID, START_ID} == {0, 1} and tokenizer.vocab_size == 4 and len(vocab) == 3
+    assert tokenizer.decode([START_ID, 2, 3, PAD_ID]) == "ab" and vocab.decode([2, 0, 1]) == "b a"
+    with pytest.raises(ValueError, match="the tokenizer lists a character twice"):
+        CharTokenizer(("a", "a"), 3)

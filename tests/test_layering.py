@@ -3,7 +3,10 @@
 - `utils/core/` imports nothing else from `utils`;
 - each `utils/lessons/lessonNN_*.py` imports only the core, never another lesson module;
 - `utils/tools/` imports the core and other tools, never a lesson module;
-- `utils/__init__.py` re-exports the core only.
+- `utils/__init__.py` re-exports the core only;
+- the core's own imports form no cycle, so pieces two lessons share (the character table
+  of lessons 07 and 08, utils/core/chars.py) live in the core and the graph stays acyclic;
+- no test module imports another (shared helpers live in tests/readme_blocks.py or utils).
 """
 
 import ast
@@ -76,3 +79,72 @@ def test_lesson_modules_are_named_after_their_lesson():
     for path in sorted((PACKAGE / "lessons").glob("*.py")):
         if path.name != "__init__.py":
             assert path.name[:6] == "lesson" and path.name[6:8].isdigit(), f"{path.name}: name it lessonNN_topic.py"
+
+
+def core_graph() -> dict[str, set[str]]:
+    graph = {}
+    for path in sorted((PACKAGE / "core").glob("*.py")):
+        name = f"utils.core.{path.stem}"
+        targets = set()
+        for target in utils_imports(path):
+            if target == "utils.core":  # `from ..core import checks` / `from . import x`
+                continue
+            if target.startswith("utils.core."):
+                targets.add(".".join(target.split(".")[:3]))
+        graph[name] = targets - {name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of `graph` (a list of modules), or [] when there is none."""
+    state, stack = {}, []
+
+    def visit(node):
+        state[node] = "open"
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                return stack[stack.index(target):] + [target]
+            if target not in state:
+                found = visit(target)
+                if found:
+                    return found
+        state[node] = "done"
+        stack.pop()
+        return []
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return []
+
+
+def test_the_core_imports_form_no_cycle():
+    cycle = find_cycle(core_graph())
+    assert not cycle, f"import cycle in utils/core: {' -> '.join(cycle)}"
+
+
+def test_the_cycle_finder_bites():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+
+
+def test_the_shared_character_table_is_in_the_core():
+    for lesson in ("lesson07_chars.py", "lesson08_seq2seq.py"):
+        assert "utils.core.chars" in utils_imports(PACKAGE / "lessons" / lesson), f"{lesson} must use utils.core.chars"
+
+
+def test_no_test_module_imports_another():
+    tests = sorted((REPO_ROOT / "tests").glob("test_*.py"))
+    names = {path.stem for path in tests}
+    for path in tests:
+        for node in ast.walk(ast.parse(path.read_text())):
+            imported = []
+            if isinstance(node, ast.Import):
+                imported = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported = [node.module.split(".")[-1], node.module.split(".")[0]]
+            clash = sorted(set(imported) & names)
+            assert not clash, f"{path.name} imports the test module {clash[0]}: move the shared piece out"

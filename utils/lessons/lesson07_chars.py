@@ -26,37 +26,25 @@ from __future__ import annotations
 
 import math
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from ..core import checks, probability
-
-
-def describe_chars(chars) -> str:
-    """'a', 'Z', '\\n' -- characters written so that spaces and newlines are visible."""
-    return ", ".join(repr(c) for c in chars)
+from ..core.chars import CharTable, describe_chars
 
 
 # ---------------------------------------------------------------- the character table
 @dataclass(frozen=True)
-class CharVocabulary:
+class CharVocabulary(CharTable):
     """The characters a model knows, in a fixed order: id i <-> chars[i].
 
-    Build it from the training text with `CharVocabulary.from_text(text)`.
+    Build it from the training text with `CharVocabulary.from_text(text)`. The table
+    itself is `utils.core.chars.CharTable`, shared with lesson 08's `CharTokenizer`.
     """
 
-    chars: tuple[str, ...]
-    ids: dict = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self):
-        if not self.chars:
-            raise ValueError("a vocabulary needs at least one character")
-        if any(not isinstance(c, str) or len(c) != 1 for c in self.chars):
-            raise ValueError("every vocabulary entry must be a single character")
-        if len(set(self.chars)) != len(self.chars):
-            raise ValueError("the vocabulary lists a character twice")
-        object.__setattr__(self, "ids", {c: i for i, c in enumerate(self.chars)})
+    KIND: ClassVar[str] = "vocabulary"
 
     @classmethod
     def from_text(cls, text: str) -> "CharVocabulary":
@@ -65,14 +53,10 @@ class CharVocabulary:
             raise TypeError(f"expected the text as a str, got {type(text).__name__}")
         if not text:
             raise ValueError("the text is empty: build the vocabulary from the training text")
-        return cls(tuple(sorted(set(text))))
+        return cls(cls.sorted_chars(text))
 
     def __len__(self) -> int:
         return len(self.chars)
-
-    def unknown(self, text: str) -> list[str]:
-        """The distinct characters of `text` that are not in the vocabulary, in order of appearance."""
-        return [c for c in dict.fromkeys(text) if c not in self.ids]
 
     def encode(self, text: str, what: str = "text") -> np.ndarray:
         """The ids of the characters of `text` (int32 array); unknown characters raise."""
@@ -85,14 +69,11 @@ class CharVocabulary:
                 f"{describe_chars(missing)}. The model only knows the {len(self)} characters "
                 f"of its training text; remove or replace those (was the training text lower-cased?)."
             )
-        return np.fromiter((self.ids[c] for c in text), dtype=np.int32, count=len(text))
+        return self.known_ids(text)
 
     def decode(self, ids) -> str:
         """The text of a sequence of ids (the inverse of `encode`)."""
-        ids = np.asarray(ids).reshape(-1)
-        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
-            raise ValueError(f"ids must lie in 0..{len(self) - 1}, got {ids.min()}..{ids.max()}")
-        return "".join(self.chars[i] for i in ids)
+        return self.text_of(ids)
 
 
 # ---------------------------------------------------------------- the tf.data pipeline

@@ -19,11 +19,13 @@ ValueError that says what was wrong and how to fix it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from ..core import checks
+from ..core.chars import CharTable, describe_chars
 from ..core.probability import log_softmax
 
 PAD_ID, START_ID = 0, 1  # reserved ids; the characters start at 2
@@ -52,26 +54,22 @@ def id_array(name: str, ids) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class CharTokenizer:
+class CharTokenizer(CharTable):
     """The characters one side of a task knows, in a fixed order, and its longest text.
 
     Id 0 is padding, id 1 the start token, the characters follow: `chars[i]` has id i + 2.
     Build it from the training texts with `CharTokenizer.from_texts(texts, max_length)`.
+    The table itself is `utils.core.chars.CharTable`, shared with lesson 07's `CharVocabulary`.
     """
 
-    chars: tuple[str, ...]
-    max_length: int
-    ids: dict = field(init=False, repr=False, compare=False)
+    FIRST_ID: ClassVar[int] = 2  # PAD_ID and START_ID come first
+    KIND: ClassVar[str] = "tokenizer"
+
+    max_length: int = 0
 
     def __post_init__(self):
-        if not self.chars:
-            raise ValueError("a tokenizer needs at least one character")
-        if any(not isinstance(c, str) or len(c) != 1 for c in self.chars):
-            raise ValueError("every tokenizer entry must be a single character")
-        if len(set(self.chars)) != len(self.chars):
-            raise ValueError("the tokenizer lists a character twice")
+        super().__post_init__()
         checks.positive_int("max_length", self.max_length)
-        object.__setattr__(self, "ids", {c: i + 2 for i, c in enumerate(self.chars)})
 
     @classmethod
     def from_texts(cls, texts, max_length: int | None = None) -> "CharTokenizer":
@@ -80,12 +78,12 @@ class CharTokenizer:
         longest = max(len(t) for t in texts)
         if longest == 0:
             raise ValueError("every text is empty: build the tokenizer from the training texts")
-        return cls(tuple(sorted(set("".join(texts)))), longest if max_length is None else max_length)
+        return cls(cls.sorted_chars("".join(texts)), longest if max_length is None else max_length)
 
     @property
     def vocab_size(self) -> int:
         """The number of ids: the characters plus padding and start."""
-        return len(self.chars) + 2
+        return self.id_count
 
     def encode(self, text: str, what: str = "text") -> np.ndarray:
         """The ids of the characters of `text` (int32, no padding)."""
@@ -98,14 +96,14 @@ class CharTokenizer:
                 f"the {what} has {len(text)} characters, more than the {self.max_length} this model "
                 f"reads: {text!r}. Shorten it (the model never saw longer inputs)."
             )
-        unknown = [c for c in dict.fromkeys(text) if c not in self.ids]
+        unknown = self.unknown(text)
         if unknown:
             raise ValueError(
                 f"the {what} {text!r} has {len(unknown)} character(s) the model never saw: "
-                f"{', '.join(repr(c) for c in unknown)}. It knows {len(self.chars)} characters "
+                f"{describe_chars(unknown)}. It knows {len(self.chars)} characters "
                 "(those of its training texts); replace or remove the others."
             )
-        return np.fromiter((self.ids[c] for c in text), dtype=np.int32, count=len(text))
+        return self.known_ids(text)
 
     def encode_batch(self, texts, what: str = "text") -> np.ndarray:
         """The texts as one int32 array of shape (len(texts), max_length), padded with 0 at the end."""
@@ -113,15 +111,12 @@ class CharTokenizer:
         batch = np.full((len(texts), self.max_length), PAD_ID, dtype=np.int32)
         for row, text in enumerate(texts):
             ids = self.encode(text, what=f"{what} number {row}")
-            batch[row, :len(ids)] = ids
+            batch[row, : len(ids)] = ids
         return batch
 
     def decode(self, ids) -> str:
         """The text of a sequence of ids; padding and start ids are skipped."""
-        ids = np.asarray(ids).reshape(-1)
-        if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size):
-            raise ValueError(f"ids must lie in 0..{self.vocab_size - 1}, got {ids.min()}..{ids.max()}")
-        return "".join(self.chars[i - 2] for i in ids if i >= 2)
+        return self.text_of(ids)
 
     def decode_batch(self, ids) -> list[str]:
         """One text per row of a 2-D id array."""
