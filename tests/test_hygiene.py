@@ -157,3 +157,66 @@ def test_every_lesson_is_in_the_readme_and_the_start_here_map():
         assert f"({path.name})" in start_here, f"00_start_here's map does not link {path.name}"
     for link in re.findall(r"\((\d\d_[a-z0-9_]+\.ipynb)\)", start_here):
         assert (NOTEBOOKS_DIR / link).exists(), f"00_start_here links to a missing notebook {link}"
+
+
+# ---------------------------------------------------------------- one source for each fact
+def test_the_course_and_module_maps_match_their_sources(capsys):
+    """README's course map and 00's come from the notebooks; README's module map from utils/__init__.py."""
+    from utils.tools import course_map
+
+    assert course_map.module_map_problems() == []
+    assert course_map.run_command(check=True) == 0, capsys.readouterr().out
+
+
+def test_every_lesson_owns_a_summary_and_a_headline(lesson):
+    path, nb = lesson
+    course = nb.metadata.get("course", {})
+    for key in ("summary", "headline"):
+        assert isinstance(course.get(key), str) and course[key].strip(), (
+            f'{path.name}: notebook metadata "course" needs a {key!r} (see CONTRIBUTING.md)')
+
+
+def test_the_instructor_guide_has_one_section_per_lesson():
+    text = (REPO_ROOT / "INSTRUCTORS.md").read_text()
+    numbers = re.findall(r"^### (\d\d) · ", text, re.M)
+    assert numbers == [p.name[:2] for p in LESSONS], f"INSTRUCTORS.md lesson sections {numbers}"
+
+
+DOCS = ("README.md", "CONTRIBUTING.md", "INSTRUCTORS.md")
+TOP_LEVEL = {p.name for p in REPO_ROOT.iterdir() if p.name not in (".git", ".venv", "build")}
+
+
+def paths_named_in(text: str) -> list[str]:
+    """Repository paths a document names in `code` or as a link target.
+
+    A path counts when its first part is in the repository's top folder (utils/..., tests/...,
+    .ci/run), or it is a bare file name of a root document or a lesson; generated build/
+    paths, URLs and placeholders do not.
+    """
+    found = set(re.findall(r"`([^`\s]+)`", text)) | set(re.findall(r"\]\(([^)\s]+)\)", text))
+    paths = []
+    for candidate in sorted(found):
+        path = candidate.split("#")[0].rstrip("/")
+        if not path or re.search(r"[<>{}*$]|OWNER|NN|\.\.\.|://", path):
+            continue
+        if "/" in path and path.split("/")[0] in TOP_LEVEL:
+            paths.append(path)
+        elif "/" not in path and re.fullmatch(r"[A-Z][A-Za-z_-]*\.(md|txt|cff)|\d\d_[a-z0-9_]+\.ipynb", path):
+            paths.append(path)
+    return paths
+
+
+def exists(path: str) -> bool:
+    return (REPO_ROOT / path).exists() or (path.endswith(".ipynb") and (REPO_ROOT / "notebooks" / path).exists())
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_paths_in_the_docs_exist(doc):
+    missing = [p for p in paths_named_in((REPO_ROOT / doc).read_text()) if not exists(p)]
+    assert not missing, f"{doc} names paths that do not exist: {missing}"
+
+
+def test_the_path_check_bites():
+    named = paths_named_in("One switch (`utils/mode.py`), see [the guide](INSTRUCTORS.md), `build/x`, `keras/src/x.py`.")
+    assert named == ["INSTRUCTORS.md", "utils/mode.py"]
+    assert not exists("utils/mode.py") and exists("utils/core/mode.py") and exists("00_start_here.ipynb")

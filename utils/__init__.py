@@ -6,29 +6,38 @@ The package has three parts, one per audience:
   run mode, seeding, paths, the environment check, plotting, timers, `record(...)`,
   exercise checks, argument checks and the dataset loaders.
 - **lesson modules** (`utils.lessons.lessonNN_topic`): code that one lesson teaches and
-  later lessons reuse. They import only the core, never each other (a test enforces it).
+  later lessons reuse. They import only the core, never each other (a test enforces it);
+  what two lessons share lives in the core (the character table of lessons 07 and 08 is
+  `utils.core.chars`), so the imports stay acyclic.
   Notebooks import them one way: `from utils.lessons import lesson05_forecasting as forecasting`.
 - **tools** (`utils.tools`): maintainer and instructor commands behind
-  `python -m utils run|student|grade|results|badges|clean`. Lessons never import them.
+  `python -m utils run|student|grade|results|maps|badges|clean`. Lessons never import them.
 
-Lesson map (lesson -> module -> key functions):
+Lesson map (lesson -> module -> key functions). The one source of the module map:
+`python -m utils maps` copies it into README.md, and a test checks it against the code
+(every name defined in its module) and the lessons (the first column is the module's
+own lesson, then the other lessons that import it).
 
-| lesson | module | key functions |
+| lessons | module | key names |
 |---|---|---|
-| 01 why gates | `lesson01_gradients` | `gradient_norms_by_lag`, `typical_by_lag`, `loss_gradient_norms`, `clip_by_norm` |
-| 01 (and 03) | `lesson01_sequence_tasks` | `adding_task`, `first_symbol_task`, `adding_accuracy` |
-| 02 GRU from scratch | `lesson02_numpy_gru` | `gru_cell`, `gru_sequence`, `gru_sequence_gradients`, `plot_gru_cell` |
-| 03 GRU vs LSTM | `lesson03_compare` | `compare_models`, `benchmark_steps`, `summary`, `matching_units` |
-| 04 dropout, early stopping | `lesson04_training` | `GradientNormLogger`, `replay_early_stopping`, `over_seeds` |
-| 05 forecasting (and 00, 02-04) | `lesson05_forecasting` | `split_by_time`, `window_arrays`, `standardized_windows`, `naive_forecast`, `recursive_forecast` |
-| 06 sentiment | `lesson06_text` | `build_vectorizer`, `make_dataset`, `predict_sentiment` |
-| 07 text generation | `lesson07_chars` | `CharVocabulary`, `sequence_dataset`, `generate`, `complete_word` |
-| 08 attention | `lesson08_seq2seq` | `CharTokenizer`, `seq2seq_dataset`, `greedy_decode`, `beam_search` |
-| 09 anomalies | `lesson09_anomalies` | `copied_days`, `away_days`, `precision_recall_curve`, `average_precision`, `threshold_for_recall` |
-| 10 deploy | `lesson10_deploy` | `step_model`, `convert_all`, `convert_in_subprocess`, `litert_runner` |
+| 01 | `lesson01_gradients` | `gradient_norms_by_lag`, `typical_by_lag`, `loss_gradient_norms`, `clip_by_norm` |
+| 01 (and 03, 04) | `lesson01_sequence_tasks` | `adding_task`, `first_symbol_task`, `adding_accuracy` |
+| 02 | `lesson02_numpy_gru` | `gru_cell`, `gru_sequence`, `gru_sequence_gradients`, `plot_gru_cell` |
+| 03 (and 04) | `lesson03_compare` | `compare_models`, `tuned_runs`, `benchmark_steps`, `summary`, `matching_units` |
+| 04 (and 06) | `lesson04_training` | `GradientNormLogger`, `replay_early_stopping`, `over_seeds` |
+| 05 (and 00, 02, 03, 04, 09, 10) | `lesson05_forecasting` | `split_by_time`, `window_arrays`, `standardized_windows`, `naive_forecast`, `recursive_forecast` |
+| 06 | `lesson06_text` | `build_vectorizer`, `make_dataset`, `predict_sentiment` |
+| 07 (and 10) | `lesson07_chars` | `CharVocabulary`, `sequence_dataset`, `generate`, `complete_word`, `predict_carrying_state` |
+| 08 | `lesson08_seq2seq` | `CharTokenizer`, `seq2seq_dataset`, `greedy_decode`, `beam_search` |
+| 09 | `lesson09_anomalies` | `copied_days`, `away_days`, `precision_recall_curve`, `average_precision`, `threshold_for_recall` |
+| 10 | `lesson10_deploy` | `step_model`, `convert_all`, `convert_in_subprocess`, `litert_runner` |
+| 11 | `lesson11_speech` | `log_mel`, `length_batches`, `dtw_distances`, `ctc_targets`, `error_rates` |
 """
 
+# isort: off
 from .core.environment import EnvironmentProblem, environment_report, in_colab  # sets KERAS_BACKEND first
+
+# isort: on
 from .core.datasets import (
     DataFileError,
     load_household_power,

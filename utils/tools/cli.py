@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import badges as badges_tool
+from . import course_map as map_tool
 from . import notebooks as nbtools
 from . import run as run_tool
 from . import student as student_tool
@@ -78,6 +79,13 @@ def cmd_results(args) -> int:
         raise SystemExit(f"python -m utils results: {error}")
 
 
+def cmd_maps(args) -> int:
+    try:
+        return map_tool.run_command(check=args.check)
+    except map_tool.MapError as error:
+        raise SystemExit(f"python -m utils maps: {error}")
+
+
 def cmd_grade(args) -> int:
     results = grade_tool.grade(args.submissions, args.mode, args.timeout, Path(args.out) / "executed")
     print()
@@ -123,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     given.add_argument("--check", action="store_true",
                        help="change nothing; exit 1 listing every file that differs from the stored run")
     results.set_defaults(func=cmd_results)
+
+    maps = sub.add_parser("maps", help="write the course map and the module map from their sources",
+                          description=map_tool.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    maps.add_argument("--check", action="store_true", help="change nothing; exit 1 listing what differs")
+    maps.set_defaults(func=cmd_maps)
 
     grade = sub.add_parser("grade", help="run students' notebooks and tabulate their exercises",
                            description=grade_tool.__doc__,

@@ -31,6 +31,11 @@ def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
+def notebook_text(nb: nbformat.NotebookNode) -> str:
+    """A notebook as `write` stores it."""
+    return nbformat.writes(nb) + "\n"
+
+
 def write(nb: nbformat.NotebookNode, path: Path) -> None:
     nbformat.validate(nb)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
