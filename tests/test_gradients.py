@@ -183,3 +183,99 @@ def test_plots_draw_and_refuse_bad_arguments():
     with pytest.raises(ValueError, match="non-empty dict"):
         plot_gradient_curves({}, title="t")
     matplotlib.pyplot.close("all")
+
+
+# ---------------------------------------------------------------- the LSTM picture and the exercise hints
+from utils.core.exercises import ExerciseCheckFailed  # noqa: E402
+from utils.lessons import lesson01_gradients as gradients  # noqa: E402
+
+
+def test_plot_lstm_cell_draws_the_four_blocks_in_keras_order():
+    import matplotlib.pyplot as plt
+
+    ax = gradients.plot_lstm_cell()
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for block, name in [(1, "input gate"), (2, "forget gate"), (3, "candidate"), (4, "output gate")]:
+        assert f"{name}\nKeras block {block}" in texts
+    plt.close("all")
+
+
+def weights(features=3, units=5, seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.normal(0, 0.5, (features, units)), rng.normal(0, 0.5, (units, units)), rng.normal(0, 0.5, units))
+
+
+def test_check_close_naming_mistakes_names_the_matching_mistake_only():
+    expected = np.array([1.0, 2.0])
+    mistakes = {"hint A": np.array([1.0, 3.0]), "hint B": np.array([5.0, 5.0]), "no difference": expected}
+    with pytest.raises(ExerciseCheckFailed, match="hint A"):
+        gradients.check_close_naming_mistakes([1.0, 3.0], expected, "x", mistakes)
+    with pytest.raises(ExerciseCheckFailed, match="far from") as failure:  # no known mistake: the usual message
+        gradients.check_close_naming_mistakes([9.0, 9.0], expected, "x", mistakes)
+    assert "hint" not in str(failure.value)
+    gradients.check_close_naming_mistakes([1.0, 2.0], expected, "x", mistakes)  # right: passes
+    with pytest.raises(TypeError, match="dict"):
+        gradients.check_close_naming_mistakes([1.0, 2.0], expected, "x", ["hint"])
+
+
+def test_rnn_step_mistakes_include_the_tanh_and_transpose_mistakes():
+    kernel, recurrent, bias = weights()
+    rng = np.random.default_rng(1)
+    x, h = rng.normal(size=(4, 3)), rng.uniform(-1, 1, (4, 5))
+    mistakes = gradients.rnn_step_mistakes(x, h, kernel, recurrent, bias)
+    right = np.tanh(x @ kernel + h @ recurrent + bias)
+    for hint, value in mistakes.items():
+        assert value.shape == right.shape and not np.allclose(value, right), hint
+    assert any("tanh is missing" in hint for hint in mistakes)
+    assert any("transposed" in hint for hint in mistakes)
+
+
+def test_rnn_states_mistakes_and_the_shape_hint():
+    kernel, recurrent, bias = weights()
+    x = np.random.default_rng(2).normal(size=(2, 6, 3))
+    mistakes = gradients.rnn_states_mistakes(x, kernel, recurrent, bias)
+    late = next(value for hint, value in mistakes.items() if "one step late" in hint)
+    np.testing.assert_array_equal(late[:, 0], 0.0)
+    assert "one column per unit" in gradients.rnn_states_shape_hint(ValueError("matmul: mismatch"))
+
+
+def test_jacobian_mistakes_are_stacked_over_lags_and_differ_from_autodiff():
+    import tensorflow as tf
+
+    kernel, recurrent, bias = weights(features=2, units=4)
+    x = np.random.default_rng(3).normal(size=(7, 2))
+    lags = [0, 2, 6]
+    mistakes = gradients.jacobian_mistakes(x, kernel, recurrent, bias, lags)
+    x_tensor = tf.constant(x[None])
+    with tf.GradientTape() as tape:
+        tape.watch(x_tensor)
+        h = tf.zeros((1, 4), tf.float64)
+        for t in range(7):
+            h = tf.tanh(x_tensor[:, t] @ kernel + h @ recurrent + bias)
+        last = h[0]
+    autodiff = tape.jacobian(last, x_tensor)[:, 0].numpy()  # (units, time, features)
+    expected = np.stack([autodiff[:, -1 - k] for k in lags])
+    for hint, value in mistakes.items():
+        assert value.shape[0] == len(lags), hint
+        assert value.shape != expected.shape or not np.allclose(value, expected), hint
+    with pytest.raises(ValueError, match="one sequence"):
+        gradients.jacobian_mistakes(x[None], kernel, recurrent, bias, lags)
+    with pytest.raises(ValueError, match="k"):
+        gradients.jacobian_mistakes(x, kernel, recurrent, bias, [7])
+    with pytest.raises(ValueError, match="empty"):
+        gradients.jacobian_mistakes(x, kernel, recurrent, bias, [])
+
+
+def test_clip_mistakes_concatenate_the_cases():
+    rng = np.random.default_rng(4)
+    cases = [(rng.normal(size=(4, 3)) * 3, 1.0), (np.array([[3.0, 4.0]]), 10.0)]
+    mistakes = gradients.clip_mistakes(cases)
+    np.testing.assert_allclose(mistakes[next(h for h in mistakes if "clipvalue" in h)][:12],
+                               np.clip(cases[0][0], -1, 1).ravel())
+    assert all(value.shape == (14,) for value in mistakes.values())
+    assert any("matrix 2-norm" in hint for hint in mistakes)  # every case is a matrix
+    assert not any("matrix 2-norm" in hint for hint in gradients.clip_mistakes([(np.ones(3), 1.0)]))
+    with pytest.raises(ValueError, match="empty"):
+        gradients.clip_mistakes([])
+    with pytest.raises(ValueError, match="clipnorm"):
+        gradients.clip_mistakes([(np.ones(3), -1.0)])

@@ -1,4 +1,4 @@
-"""utils.lessons.lesson02_numpy_gru (lesson 02): the NumPy GRU matches keras.layers.GRU, and its BPTT matches TensorFlow."""
+"""utils.lessons.lesson02_numpy_gru (lesson 02): the NumPy GRU matches keras.layers.GRU; its BPTT matches TensorFlow."""
 
 import warnings
 
@@ -254,3 +254,118 @@ def test_cell_diagram_uses_the_equations_symbols_and_keras_block_order():
     assert x_positions == sorted(x_positions), "the boxes must stand left to right in Keras's order z, r, h"
     assert "reset_after=False" in ax.get_title()
     plt.close(ax.figure)
+
+
+# ---------------------------------------------------------------- the speed measurement and the exercise hints
+from utils.core.exercises import ExerciseCheckFailed  # noqa: E402
+
+
+def test_step_microseconds_times_five_variants_and_refuses_bad_sizes():
+    times = numpy_gru.step_microseconds(8, steps=5, batch=4, repeats=2)
+    assert list(times.index) == list(numpy_gru.STEP_VARIANTS)
+    assert (times > 0).all() and np.isfinite(times).all()
+    with pytest.raises(ValueError, match="repeats"):
+        numpy_gru.step_microseconds(8, repeats=0)
+    with pytest.raises(ValueError, match="units"):
+        numpy_gru.step_microseconds(0)
+
+
+def test_the_three_hand_written_steps_compute_the_same_gru():
+    x = tf.random.normal((3, 6, 8), seed=2)
+    variants = numpy_gru.STEP_VARIANTS[:3]
+    finals = [numpy_gru._step_loop(variant, 5, 8, 6, seed=0)(x).numpy() for variant in variants]
+    assert not np.allclose(finals[0], finals[1], atol=1e-5)  # the reset placements are different functions
+    np.testing.assert_allclose(finals[1], finals[2], atol=1e-6)  # split once or sliced: the same function
+
+
+def keras_weights(reset_after, input_dim=3, units=4, seed=0):
+    rng = np.random.default_rng(seed)
+    bias_shape = (2, 3 * units) if reset_after else (3 * units,)
+    return [rng.normal(0, 0.5, (input_dim, 3 * units)), rng.normal(0, 0.5, (units, 3 * units)),
+            rng.normal(0, 0.5, bias_shape)]
+
+
+def test_check_close_naming_mistakes_matches_by_shape_and_value():
+    expected = np.zeros((2, 3))
+    mistakes = {"time first": np.ones((3, 2)), "same as right": expected, "off": np.full((2, 3), 2.0)}
+    with pytest.raises(ExerciseCheckFailed, match="time first"):
+        numpy_gru.check_close_naming_mistakes(np.ones((3, 2)), expected, "x", mistakes)
+    with pytest.raises(ExerciseCheckFailed, match="off"):
+        numpy_gru.check_close_naming_mistakes(np.full((2, 3), 2.0), expected, "x", mistakes)
+    with pytest.raises(ExerciseCheckFailed, match="shape"):
+        numpy_gru.check_close_naming_mistakes(np.ones((4,)), expected, "x", mistakes)
+    numpy_gru.check_close_naming_mistakes(expected, expected, "x", mistakes)
+    with pytest.raises(TypeError, match="dict"):
+        numpy_gru.check_close_naming_mistakes(expected, expected, "x", None)
+
+
+@pytest.mark.parametrize("reset_after", [False, True])
+def test_step_mistakes_differ_from_the_right_step_and_name_the_swap(reset_after):
+    weights = keras_weights(reset_after)
+    rng = np.random.default_rng(1)
+    x, h = rng.normal(size=(5, 3)), rng.normal(size=(5, 4))
+    right = numpy_gru.gru_cell(x, h, *weights, reset_after=reset_after)
+    make = numpy_gru.gru_step_reset_after_mistakes if reset_after else numpy_gru.gru_step_mistakes
+    mistakes = make(x, h, *weights)
+    assert numpy_gru.SWAPPED_HINT in mistakes and numpy_gru.TAKE_NEW_HINT in mistakes
+    for hint, value in mistakes.items():
+        assert value.shape == right.shape and not np.allclose(value, right), hint
+
+
+def test_layer_forecast_and_conversion_mistakes():
+    weights = keras_weights(True)
+    x = np.random.default_rng(2).normal(size=(3, 7, 3))
+    h0 = np.random.default_rng(3).normal(size=(3, 4))
+    right = numpy_gru.gru_sequence(x, *weights, initial_state=h0)
+    layer = numpy_gru.gru_layer_mistakes(x, *weights, initial_state=h0, return_sequences=True, reset_after=True)
+    late = next(v for k, v in layer.items() if "one step late" in k)
+    np.testing.assert_allclose(late[:, 1:], right[:, :-1])
+    head_kernel, head_bias = np.ones((4, 1)), np.array([0.5])
+    forecast = numpy_gru.forecast_mistakes(x, weights, head_kernel, head_bias)
+    no_bias = next(v for k, v in forecast.items() if "head's bias" in k)
+    right_last = numpy_gru.gru_sequence(x, *weights)[:, -1] @ head_kernel + head_bias
+    np.testing.assert_allclose(no_bias + head_bias, right_last)
+    assert right_last.shape == (3, 1)
+    assert "gru_step_reset_after" in numpy_gru.forecast_error_hint(ValueError("split"))
+    conversions = numpy_gru.take_the_new_mistakes(x[:, 0], h0, *weights)
+    keras_step = numpy_gru.gru_cell(x[:, 0], h0, *weights)
+    for hint, value in conversions.items():
+        assert not np.allclose(value, keras_step), hint
+
+
+def test_stacked_bigru_mistakes_are_wrong_counts():
+    cases = [(20, (64, 32), 1), (3, (8,), 2)]
+    right = [2 * 3 * (20 * 64 + 64 * 64 + 2 * 64) + 2 * 3 * (128 * 32 + 32 * 32 + 2 * 32) + 64 + 1,
+             2 * 3 * (3 * 8 + 64 + 16) + 16 * 2 + 2]
+    for hint, counts in numpy_gru.stacked_bigru_mistakes(cases).items():
+        assert counts != right, hint
+
+
+def test_remember_hint_names_the_mistakes_and_accepts_the_answer():
+    right = ([[0, 0, 1], [-20, 0, 0]], [[0, 0, 0]], [10, 0, 0])
+    assert numpy_gru.remember_hint(*right) is None
+    reset_shut_by_bias = ([[0, 0, 1], [-20, 0, 0]], [[0, 0, 5]], [10, -10, 0])  # U_h is not 0: the reset gate hides it
+    assert numpy_gru.remember_hint(*reset_shut_by_bias) is None
+    assert "take-the-new" in numpy_gru.remember_hint([[0, 0, 1], [20, 0, 0]], [[0, 0, 0]], [-10, 0, 0])
+    assert "in that order" in numpy_gru.remember_hint([[0, 0, 1], [0, -20, 0]], [[0, 0, 0]], [0, 10, 0])
+    assert "still sees the old state" in numpy_gru.remember_hint([[0, 0, 1], [-20, 0, 0]], [[0, 0, 1]], [10, 10, 0])
+    assert "far enough" in numpy_gru.remember_hint([[0, 0, 1], [-1, 0, 0]], [[0, 0, 0]], [10, 0, 0])
+    assert "not tanh(value)" in numpy_gru.remember_hint([[1, 0, 0], [-20, 0, 0]], [[0, 0, 0]], [10, 0, 0])
+    assert "shapes" in numpy_gru.remember_hint([[0, 0, 1]], [[0, 0, 0]], [10, 0, 0])
+
+
+def test_check_functions_accept_the_course_reference_and_refuse_a_mismatched_layer():
+    layer = keras.layers.GRU(4, reset_after=False, return_sequences=True)
+    layer.build((None, None, 3))
+    x = np.random.default_rng(4).normal(size=(2, 5, 3)).astype("float32")
+    h0 = np.zeros((2, 4), "float32")
+
+    def my_step(x_t, h_prev, kernel, recurrent_kernel, bias):
+        z, r, hh = np.split(x_t @ kernel + bias, 3, axis=1)
+        uz, ur, uh = np.split(recurrent_kernel, 3, axis=1)
+        z, r = 1 / (1 + np.exp(-(z + h_prev @ uz))), 1 / (1 + np.exp(-(r + h_prev @ ur)))
+        return z * h_prev + (1 - z) * np.tanh(hh + (r * h_prev) @ uh)
+
+    numpy_gru.check_gru_step(my_step, "my_step", layer, x, h0, reset_after=False)
+    with pytest.raises(ValueError, match="reset_after"):
+        numpy_gru.check_gru_step(my_step, "my_step", layer, x, h0, reset_after=True)

@@ -78,3 +78,52 @@ def test_adding_accuracy_refuses_mismatched_shapes(truth, pred, message):
 def test_adding_accuracy_needs_a_positive_tolerance():
     with pytest.raises(ValueError, match="tolerance"):
         adding_accuracy(np.ones(3), np.ones(3), tolerance=0)
+
+
+# ---------------------------------------------------------------- comparisons over seeds (the protocol)
+import pandas as pd  # noqa: E402
+
+from utils.lessons.lesson01_sequence_tasks import pairwise_verdicts, seed_summaries  # noqa: E402
+
+
+def scores_table():
+    return pd.DataFrame([
+        {"cell": cell, "seed": seed, "test accuracy": value}
+        for cell, values in {"GRU": [0.98, 0.97, 0.99], "LSTM": [0.20, 0.19, 0.21],
+                             "SimpleRNN": [0.19, 0.60, 0.20]}.items()
+        for seed, value in enumerate(values)
+    ])
+
+
+def test_seed_summaries_give_mean_spread_and_interval_per_cell():
+    table = seed_summaries(scores_table(), "test accuracy")
+    assert list(table.index) == ["GRU", "LSTM", "SimpleRNN"]
+    assert table.loc["GRU", "mean"] == pytest.approx(0.98)
+    assert table.loc["GRU", "std"] == pytest.approx(0.01)
+    assert table.loc["GRU", "low"] < 0.98 < table.loc["GRU", "high"]
+
+
+def test_pairwise_verdicts_pair_by_seed_and_allow_no_clear_difference():
+    verdicts = pairwise_verdicts(scores_table(), "test accuracy", [("GRU", "LSTM"), ("LSTM", "SimpleRNN")])
+    assert list(verdicts.columns) == ["difference", "low", "high", "verdict"]
+    assert verdicts.loc["GRU - LSTM", "verdict"] == "GRU better"
+    assert verdicts.loc["GRU - LSTM", "difference"] == pytest.approx(0.78)
+    assert verdicts.loc["LSTM - SimpleRNN", "verdict"] == "no clear difference"
+    lower_better = pairwise_verdicts(scores_table(), "test accuracy", [("GRU", "LSTM")], higher_is_better=False)
+    assert lower_better.loc["GRU - LSTM", "verdict"] == "LSTM better"
+
+
+def test_pairwise_verdicts_refuse_bad_input():
+    scores = scores_table()
+    with pytest.raises(ValueError, match="no scores"):
+        pairwise_verdicts(scores, "test accuracy", [("GRU", "Transformer")])
+    with pytest.raises(ValueError, match="columns"):
+        pairwise_verdicts(scores.drop(columns="seed"), "test accuracy", [("GRU", "LSTM")])
+    with pytest.raises(ValueError, match="same cell and seed"):
+        pairwise_verdicts(pd.concat([scores, scores.iloc[:1]]), "test accuracy", [("GRU", "LSTM")])
+    with pytest.raises(ValueError, match="at least 2"):
+        pairwise_verdicts(scores[scores.seed == 0], "test accuracy", [("GRU", "LSTM")])
+    with pytest.raises(ValueError, match="NaN"):
+        pairwise_verdicts(scores.assign(**{"test accuracy": np.nan}), "test accuracy", [("GRU", "LSTM")])
+    with pytest.raises(ValueError, match="empty"):
+        pairwise_verdicts(scores, "test accuracy", [])

@@ -64,6 +64,14 @@ for t in range(x.shape[1]):
     states.append(h)
 return np.stack(states, axis=1)
 """,
+        "units taken from the wrong axis (kernel.shape[0], the number of features)": """
+h = np.zeros((x.shape[0], kernel.shape[0]), dtype=x.dtype)
+states = []
+for t in range(x.shape[1]):
+    h = rnn_step(x[:, t], h, kernel, recurrent_kernel, bias)
+    states.append(h)
+return np.stack(states, axis=1)
+""",
         "the sequence read backwards": """
 h = np.zeros((x.shape[0], recurrent_kernel.shape[0]), dtype=x.dtype)
 states = []
@@ -230,5 +238,37 @@ measured_at_005 = sequence_tasks.adding_accuracy(y_many, np.ones_like(y_many))
 chance_at_005 = 0.05 - 0.05 ** 2 / 2
 measured_at_005 = sequence_tasks.adding_accuracy(y_many, np.ones_like(y_many), tolerance=0.05)
 """,
+    },
+}
+
+# The two (or more) most likely mistakes of each exercise, and a phrase their hint must
+# contain: the hint names the mistake, without expected values or weights.
+LIKELY = {
+    1: {
+        "tanh forgotten": "tanh is missing",
+        "U transposed (the column-vector formula with Keras's row-vector weights)": "transposed",
+    },
+    2: {
+        "units taken from the wrong axis (kernel.shape[0], the number of features)": "one column per unit",
+        "each state stored before the step (h_0 .. h_(T-1))": "one step late",
+        "the state not carried (every step starts from h_0 = 0)": "not carried",
+    },
+    3: {
+        "U not transposed (the column-vector formula with Keras's row-vector weights)": "not transposed",
+        "the factors multiplied in the wrong order (first step on the left)": "wrong order",
+        "one factor too many": "one factor too many",
+    },
+    4: {
+        "each entry clipped to [-clipnorm, clipnorm] (clipvalue, not clipnorm)": "clipvalue",
+        "always rescaled to clipnorm, small gradients too": "unchanged",
+    },
+    5: {
+        "z from losing 90% evenly over 100 steps (1 - 0.9 / 100)": "compound",
+        "bias = log(z) instead of the logit": "log(z) undoes exp",
+        "the ratio upside down": "upside down",
+    },
+    6: {
+        "width times the peak density (0.1), the triangle ignored": "treats the density as flat",
+        "measured with the default tolerance (0.1)": "default tolerance",
     },
 }

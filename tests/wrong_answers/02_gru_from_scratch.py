@@ -210,23 +210,28 @@ return z * h_prev + (1 - z) * candidate
 """,
     },
     5: {
+        "the default step (gru_step) with the model's two-row bias": """
+return gru_layer(x_windows, *gru_weights) @ head_kernel + head_bias
+""",
         "the head bias forgotten": """
-my_forecast = gru_layer(x_forecast, *gru_weights, step=gru_step_reset_after) @ head_kernel
+return gru_layer(x_windows, *gru_weights, step=gru_step_reset_after) @ head_kernel
 """,
         "the states averaged over time instead of the last one": """
-my_forecast = gru_layer(x_forecast, *gru_weights, return_sequences=True, step=gru_step_reset_after).mean(axis=1) @ head_kernel + head_bias
+states = gru_layer(x_windows, *gru_weights, return_sequences=True, step=gru_step_reset_after)
+return states.mean(axis=1) @ head_kernel + head_bias
 """,
         "the first state instead of the last": """
-my_forecast = gru_layer(x_forecast, *gru_weights, return_sequences=True, step=gru_step_reset_after)[:, 0] @ head_kernel + head_bias
+states = gru_layer(x_windows, *gru_weights, return_sequences=True, step=gru_step_reset_after)
+return states[:, 0] @ head_kernel + head_bias
 """,
         "the reset_after=False step, with only the input bias row": """
-my_forecast = gru_layer(x_forecast, gru_weights[0], gru_weights[1], gru_weights[2][0]) @ head_kernel + head_bias
+return gru_layer(x_windows, gru_weights[0], gru_weights[1], gru_weights[2][0]) @ head_kernel + head_bias
 """,
         "the windows read backwards in time": """
-my_forecast = gru_layer(x_forecast[:, ::-1], *gru_weights, step=gru_step_reset_after) @ head_kernel + head_bias
+return gru_layer(x_windows[:, ::-1], *gru_weights, step=gru_step_reset_after) @ head_kernel + head_bias
 """,
         "the forecasts converted to kW (the check wants the model's standardised output)": """
-my_forecast = data.to_original_units(gru_layer(x_forecast, *gru_weights, step=gru_step_reset_after) @ head_kernel + head_bias)
+return data.to_original_units(gru_layer(x_windows, *gru_weights, step=gru_step_reset_after) @ head_kernel + head_bias)
 """,
     },
     6: {
@@ -325,5 +330,44 @@ recurrent_kernel[:, :units] *= -1
 bias[:, :units] *= -1
 return kernel, recurrent_kernel, bias
 """,
+    },
+}
+
+# The most likely mistakes of each exercise, and a phrase their hint must contain: the hint
+# names the mistake, without expected values or weights.
+LIKELY = {
+    1: {
+        "z and r swapped (the gate columns read as r, z, h)": "order",
+        "the take-the-new reading: z near 1 to write": "take-the-new",
+        "the candidate still sees the old state (U_h = 1, reset gate open)": "still sees the old state",
+    },
+    2: {
+        "z and r swapped": "swapped",
+        "the take-the-new update (z takes the candidate)": "take-the-new",
+        "reset applied after the product (the reset_after=True form)": "after the product",
+    },
+    3: {
+        "the state not carried: every step starts from the initial state": "not carried",
+        "the states before each update collected (h_0 ... h_T-1)": "one step late",
+        "initial_state ignored: always zeros": "initial_state is ignored",
+    },
+    4: {
+        "one bias row: the recurrent bias left out": "recurrent bias row",
+        "reset applied before the product (the reset_after=False candidate)": "before the product",
+        "the take-the-new update": "take-the-new",
+    },
+    5: {
+        "the default step (gru_step) with the model's two-row bias": "two rows",
+        "the head bias forgotten": "head's bias",
+        "the reset_after=False step, with only the input bias row": "gru_step_reset_after",
+    },
+    6: {
+        "one GRU per Bidirectional layer": "two GRUs",
+        "the next layer reads width features, not 2 * width": "2 * width features",
+    },
+    7: {
+        "the update gate's bias left unchanged": "bias is unchanged",
+        "every weight negated": "every weight is negated",
+        "the arrays changed in place (no copies)": "work on copies",
     },
 }

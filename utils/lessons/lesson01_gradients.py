@@ -283,3 +283,323 @@ def plot_bptt_diagram(steps: int = 4, ax=None):
     ax.axis("off")
     ax.set_title("Backpropagation through time: the gradient of the last output crosses every step")
     return ax
+
+
+def plot_lstm_cell(ax=None):
+    """Draw one LSTM step with the symbols of lesson 01's equations (the style of lesson 02's GRU).
+
+    Four boxes read the input x_t and the previous output h_{t-1}, left to right in the
+    order Keras stores their weights (blocks 1-4 of `kernel`, `recurrent_kernel` and
+    `bias`: i, f, c, o). The cell state c runs along the top: the forget gate keeps f_t
+    of it and the input gate adds i_t of the candidate; the output gate lets o_t of
+    tanh(c_t) out as h_t. Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    ax = ax or plt.subplots(figsize=(11, 5.6))[1]
+    cell, state, gate, data, cand = "#9467bd", "#1f77b4", "#2ca02c", "#7f7f7f", "#d62728"
+
+    def line(points, color, arrow=True):
+        xs, ys = zip(*points)
+        ax.plot(xs[:-1] if arrow else xs, ys[:-1] if arrow else ys, color=color, lw=1.6, zorder=1)
+        if arrow:
+            ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=14,
+                                         color=color, lw=1.6, shrinkA=0, shrinkB=0, zorder=1))
+        else:
+            ax.plot(xs[-2:], ys[-2:], color=color, lw=1.6, zorder=1)
+
+    def node(x, y, symbol, fontsize=13):
+        ax.add_patch(Circle((x, y), 0.26, fc="white", ec="black", lw=1.3, zorder=3))
+        ax.text(x, y, symbol, ha="center", va="center", fontsize=fontsize, zorder=4)
+
+    def box(x, y, formula, name, block, color):
+        ax.add_patch(FancyBboxPatch((x - 0.85, y - 0.55), 1.7, 1.1, boxstyle="round,pad=0.04",
+                                    fc="white", ec=color, lw=2, zorder=3))
+        ax.text(x, y + 0.2, formula, ha="center", va="center", fontsize=11.5, zorder=4)
+        ax.text(x, y - 0.25, f"{name}\nKeras block {block}", ha="center", va="center", fontsize=8,
+                color="#444444", linespacing=1.1, zorder=4)
+
+    f_x, i_x, c_x, o_x, y_box, rail, out = 2.4, 4.6, 6.8, 9.0, 2.9, 6.2, 4.6
+    forget_x, add_x, tanh_x = 2.4, 6.8, 10.3
+    # the cell-state rail: c_{t-1} -> (x f) -> (+ i * c~) -> c_t
+    ax.text(0.0, rail, "$c_{t-1}$", ha="right", va="center", fontsize=14, color=cell)
+    line([(0.1, rail), (forget_x - 0.26, rail)], cell)
+    line([(forget_x + 0.26, rail), (add_x - 0.26, rail)], cell)
+    line([(add_x + 0.26, rail), (12.0, rail)], cell)
+    ax.text(12.1, rail, "$c_t$", ha="left", va="center", fontsize=14, color=cell)
+    node(forget_x, rail, "×")
+    node(add_x, rail, "+")
+    # h_{t-1} and x_t feed the four boxes from below
+    ax.text(0.0, 1.6, "$h_{t-1}$", ha="right", va="center", fontsize=14, color=state)
+    line([(0.1, 1.6), (o_x - 0.3, 1.6)], state, arrow=False)
+    ax.text(0.0, 0.8, "$x_t$", ha="right", va="center", fontsize=14, color=data)
+    line([(0.1, 0.8), (o_x + 0.3, 0.8)], data, arrow=False)
+    for x in (f_x, i_x, c_x, o_x):
+        line([(x - 0.3, 1.6), (x - 0.3, y_box - 0.6)], state)
+        line([(x + 0.3, 0.8), (x + 0.3, y_box - 0.6)], data)
+    box(f_x, y_box, r"$f_t = \sigma(\cdot)$", "forget gate", 2, gate)
+    box(i_x, y_box, r"$i_t = \sigma(\cdot)$", "input gate", 1, gate)
+    box(c_x, y_box, r"$\tilde c_t = \tanh(\cdot)$", "candidate", 3, cand)
+    box(o_x, y_box, r"$o_t = \sigma(\cdot)$", "output gate", 4, gate)
+    # forget: f_t scales the old cell state
+    line([(f_x, y_box + 0.55), (forget_x, rail - 0.26)], gate)
+    ax.text(f_x + 0.1, 4.9, "$f_t$", ha="left", fontsize=11, color=gate)
+    # input: i_t times the candidate, added to the rail
+    node(c_x - 1.1, out, "×")
+    line([(i_x, y_box + 0.55), (c_x - 1.1 - 0.2, out - 0.17)], gate)
+    ax.text(i_x - 0.35, 4.0, "$i_t$", ha="left", fontsize=11, color=gate)
+    line([(c_x, y_box + 0.55), (c_x - 1.1 + 0.2, out - 0.17)], cand)
+    ax.text(c_x + 0.1, 4.0, r"$\tilde c_t$", ha="left", fontsize=11, color=cand)
+    line([(c_x - 1.1 + 0.18, out + 0.18), (add_x - 0.18, rail - 0.18)], cell)
+    ax.text(c_x - 1.0, 5.35, r"$i_t \odot \tilde c_t$", ha="right", fontsize=10, color=cell)
+    # output: h_t = o_t * tanh(c_t)
+    line([(tanh_x, rail), (tanh_x, out + 0.26)], cell)
+    node(tanh_x, out, "tanh", fontsize=8)
+    node(tanh_x, y_box, "×")
+    line([(tanh_x, out - 0.26), (tanh_x, y_box + 0.26)], cell)
+    line([(o_x + 0.85, y_box), (tanh_x - 0.26, y_box)], gate)
+    ax.text(o_x + 1.0, y_box + 0.15, "$o_t$", ha="left", fontsize=11, color=gate)
+    line([(tanh_x + 0.26, y_box), (12.0, y_box)], state)
+    ax.text(12.1, y_box, "$h_t$", ha="left", va="center", fontsize=14, color=state)
+    ax.text(forget_x + 0.35, rail + 0.3, r"$f_t \odot c_{t-1}$", ha="left", fontsize=10, color=cell)
+    ax.text(6.0, -0.1, r"Keras stores the blocks side by side in the order i, f, c, o: kernel "
+            r"$[W_i | W_f | W_c | W_o]$, likewise recurrent_kernel and bias", ha="center", fontsize=9)
+    ax.set(xlim=(-0.8, 12.8), ylim=(-0.4, 6.9))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(r"One LSTM step: $c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$, "
+                 r"$h_t = o_t \odot \tanh(c_t)$")
+    return ax
+
+
+# --- Hints for lesson 01's exercises -----------------------------------------------------
+# A check that only says "far from the expected value" does not teach. These helpers
+# compute what the most common mistakes would give, so that a check can name the mistake
+# (never the expected values).
+
+
+def check_close_naming_mistakes(actual, expected, what: str, mistakes: dict, rtol: float = 1e-5,
+                                atol: float = 1e-6) -> None:
+    """`utils.check_close`, but an answer that matches a known mistake gets that mistake's hint.
+
+    `mistakes` maps a hint (a sentence that names the mistake) to what that mistake gives.
+    A mistake that happens to give the expected value is ignored.
+    """
+    from ..core.exercises import ExerciseCheckFailed, check_close
+
+    if not isinstance(mistakes, dict):
+        raise TypeError(f"mistakes must be a dict {{hint: array}}, got {type(mistakes).__name__}")
+    try:
+        mine = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        mine = None
+    target = np.asarray(expected, dtype=float)
+    if mine is not None and mine.shape == target.shape and np.all(np.isfinite(mine)) \
+            and not np.allclose(mine, target, rtol=rtol, atol=atol):
+        for hint, wrong in mistakes.items():
+            wrong = np.asarray(wrong, dtype=float)
+            if wrong.shape == mine.shape and not np.allclose(wrong, target, rtol=rtol, atol=atol) \
+                    and np.allclose(mine, wrong, rtol=rtol, atol=atol):
+                raise ExerciseCheckFailed(f"Not yet: {what}: {hint}")
+    check_close(actual, expected, what, rtol=rtol, atol=atol)
+
+
+def _tanh_states(x, kernel, recurrent_kernel, bias, h0=None):
+    """(batch, time, units) states of a plain tanh RNN (the reference for the hints)."""
+    h = np.zeros((x.shape[0], recurrent_kernel.shape[0])) if h0 is None else h0
+    states = []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ kernel + h @ recurrent_kernel + bias)
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def rnn_step_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
+    """What the common mistakes in Exercise 1 (one RNN step) give, keyed by their hint."""
+    x_part, h_part = x_t @ kernel, h_prev @ recurrent_kernel
+    return {
+        "the tanh is missing: your values are the sum inside it, not squashed into (-1, 1).":
+            x_part + h_part + bias,
+        "the previous state is multiplied by the transposed recurrent kernel. Keras stores U for row "
+        "vectors, so it is used as stored (the column-vector formula is the one with a transpose).":
+            np.tanh(x_part + h_prev @ recurrent_kernel.T + bias),
+        "the previous state is missing: the new state depends on h_prev too.": np.tanh(x_part + bias),
+        "that is a sigmoid, not a tanh.": 1 / (1 + np.exp(-(x_part + h_part + bias))),
+        "the bias is added twice.": np.tanh(x_part + h_part + 2 * bias),
+        "the tanh wraps only the input part; it must wrap the whole sum.": np.tanh(x_part + bias) + h_part,
+    }
+
+
+def rnn_states_mistakes(x, kernel, recurrent_kernel, bias) -> dict:
+    """What the common mistakes in Exercise 2 (the loop over time) give, keyed by their hint."""
+    states = _tanh_states(x, kernel, recurrent_kernel, bias)
+    zero = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
+    return {
+        "your states are one step late: you stored each state before updating it, so the first one is "
+        "h_0 and the last state is missing.": np.concatenate([zero[:, None], states[:, :-1]], axis=1),
+        "the state is not carried: every step starts again from the zero state instead of the state "
+        "the previous step produced.":
+            np.stack([np.tanh(x[:, t] @ kernel + bias) for t in range(x.shape[1])], axis=1),
+        "the sequence is read backwards (the loop runs from the last step to the first).":
+            _tanh_states(x[:, ::-1], kernel, recurrent_kernel, bias),
+        "the first state is repeated at every step: the loop does not move on to the next input.":
+            np.repeat(states[:, :1], x.shape[1], axis=1),
+        "the loop starts from a state of ones; h_0 is zero.":
+            _tanh_states(x, kernel, recurrent_kernel, bias, h0=np.ones_like(zero)),
+    }
+
+
+def rnn_states_shape_hint(error: Exception) -> str:
+    """The hint for a shape error raised inside the learner's loop (Exercise 2)."""
+    return (f"Not yet: running your simple_rnn_numpy raised {type(error).__name__}: {error}. A matrix product "
+            "got arrays whose shapes do not fit. Most often the zero state h_0 has the wrong width: it needs "
+            "one column per unit, and kernel.shape[0] is the number of input features, not of units (the "
+            "check uses 3 features and 6 units, so the two differ).")
+
+
+def jacobian_mistakes(x, kernel, recurrent_kernel, bias, lags) -> dict:
+    """What the common mistakes in Exercise 3 give for d h_T / d x_{T-k}, stacked over `lags`, by hint.
+
+    `x` is one sequence (time, features); each value has shape (len(lags), units, features).
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"x must be one sequence of shape (time, features), got shape {x.shape}")
+    lags = [checks.whole_number("k", k, minimum=0, maximum=len(x) - 1) for k in lags]
+    if not lags:
+        raise ValueError("lags is empty: give at least one k")
+    by_lag = [_jacobian_mistakes_at(x, kernel, recurrent_kernel, bias, k) for k in lags]
+    return {hint: np.stack([mistakes[hint] for mistakes in by_lag]) for hint in by_lag[0]}
+
+
+def _jacobian_mistakes_at(x, kernel, recurrent_kernel, bias, k: int) -> dict:
+    states = _tanh_states(np.asarray(x, dtype=float)[None], kernel, recurrent_kernel, bias)[0]
+    slopes, last = 1 - states**2, len(states) - 1
+
+    def chain(recurrent, slope_shift=0, input_slope=True, first=None, order="later on the left", extra=0):
+        start = last - k if first is None else first
+        jac = (np.diag(slopes[start]) if input_slope else np.eye(len(bias))) @ kernel.T
+        steps = range(start + 1 - extra, last + 1)
+        if order == "later on the left":
+            for t in steps:
+                jac = np.diag(slopes[t + slope_shift]) @ recurrent @ jac
+            return jac
+        product = np.eye(len(bias))
+        for t in steps:
+            product = product @ np.diag(slopes[t]) @ recurrent
+        return product @ jac
+
+    no_input = np.eye(len(bias))
+    for t in range(last - k + 1, last + 1):
+        no_input = np.diag(slopes[t]) @ recurrent_kernel.T @ no_input
+    return {
+        "the recurrent kernel is not transposed. With Keras's row vectors, h_t depends on h_(t-1) through "
+        "h_(t-1) @ U, so the Jacobian factor of a step uses U transposed.": chain(recurrent_kernel),
+        "the factors are multiplied in the wrong order: the factor of the last step must be the leftmost one "
+        "(matrix products do not commute).": chain(recurrent_kernel.T, order="first on the left"),
+        "each factor uses the tanh slope of the previous state; the factor of step t uses the slope at h_t.":
+            chain(recurrent_kernel.T, slope_shift=-1),
+        "there is one factor too many: from x_(T-k) to h_T you cross k steps, so k recurrent factors.":
+            chain(recurrent_kernel.T, extra=1),
+        "the tanh slopes are missing: that is the linear RNN's formula.":
+            (kernel @ np.linalg.matrix_power(recurrent_kernel, k)).T,
+        "k is counted from the start of the sequence; k counts steps back from the end.":
+            chain(recurrent_kernel.T, first=k),
+        "the first factor, d h_(T-k) / d x_(T-k), is missing its tanh slope.":
+            chain(recurrent_kernel.T, input_slope=False),
+        "the input factor d h_(T-k) / d x_(T-k) is missing: that is d h_T / d h_(T-k).": no_input,
+    }
+
+
+def clip_mistakes(cases) -> dict:
+    """What the common mistakes in Exercise 4 give for each (gradient, clipnorm) of `cases`, by hint.
+
+    Each value is the mistakes' results for all cases, flattened and concatenated (the
+    order of `cases`). Mistakes that need a matrix (the matrix 2-norm, clipping each row)
+    are included only when every gradient is 2-D.
+    """
+    cases = list(cases)
+    if not cases:
+        raise ValueError("cases is empty: give at least one (gradient, clipnorm) pair")
+    by_case = [_clip_mistakes_one(*case) for case in cases]
+    shared = [hint for hint in by_case[0] if all(hint in mistakes for mistakes in by_case)]
+    return {hint: np.concatenate([np.ravel(mistakes[hint]) for mistakes in by_case]) for hint in shared}
+
+
+def _clip_mistakes_one(gradient, clipnorm: float) -> dict:
+    checks.positive_number("clipnorm", clipnorm)
+    g = np.asarray(gradient, dtype=float)
+    norm = float(np.sqrt(np.sum(g**2)))
+    mistakes = {
+        "you clipped each entry to [-clipnorm, clipnorm] (np.clip): that is clipvalue, which changes the "
+        "gradient's direction. clipnorm rescales the whole array by one factor.": np.clip(g, -clipnorm, clipnorm),
+        "a gradient whose norm is already at most clipnorm must come back unchanged; yours was rescaled.":
+            g * (clipnorm / norm) if norm > 0 else g,
+        "the norm is missing its square root (that is the sum of squares).":
+            g if np.sum(g**2) <= clipnorm else g * (clipnorm / np.sum(g**2)),
+        "the gradient is rescaled to norm 1, not to norm clipnorm.": g if norm <= clipnorm else g / norm,
+        "that is the L1 norm (sum of absolute values); clipnorm uses the L2 norm.":
+            g if np.sum(np.abs(g)) <= clipnorm else g * (clipnorm / np.sum(np.abs(g))),
+    }
+    if g.ndim == 2:
+        two_norm = float(np.linalg.norm(g, 2))
+        mistakes["that is the matrix 2-norm (the largest singular value); clipnorm uses the L2 norm of all "
+                 "entries together."] = g if two_norm <= clipnorm else g * (clipnorm / two_norm)
+        rows = np.linalg.norm(g, axis=-1, keepdims=True)
+        mistakes["each row is clipped separately; clipnorm treats the whole array as one vector."] = \
+            np.where(rows <= clipnorm, g, g * clipnorm / rows)
+    return mistakes
+
+
+def _random_simple_rnn(units: int, seeds, return_sequences: bool = False):
+    """A keras.layers.SimpleRNN with random weights everywhere, the bias included (a zero bias hides bias mistakes)."""
+    import keras
+
+    init = [keras.initializers.RandomNormal(stddev=0.5, seed=seed) for seed in seeds]
+    return keras.layers.SimpleRNN(units, return_sequences=return_sequences, kernel_initializer=init[0],
+                                  recurrent_initializer=init[1], bias_initializer=init[2])
+
+
+def check_rnn_step(rnn_step) -> None:
+    """Exercise 1's check: the learner's `rnn_step` against one step of keras.layers.SimpleRNN.
+
+    The reference layer has random weights and bias and starts from a random, non-zero
+    state; a known mistake gets a hint that names it.
+    """
+    import keras
+
+    from ..core.exercises import check_written_by_hand
+
+    check_written_by_hand(rnn_step, "rnn_step")
+    layer = _random_simple_rnn(6, (1, 2, 3))
+    rng = np.random.default_rng(0)
+    x_t = rng.normal(size=(4, 3)).astype("float32")  # (batch, features)
+    h_prev = rng.uniform(-1, 1, size=(4, 6)).astype("float32")  # a non-zero previous state
+    reference = keras.ops.convert_to_numpy(layer(x_t[:, None, :], initial_state=h_prev))  # a sequence of one step
+    weights = layer.get_weights()
+    check_close_naming_mistakes(rnn_step(x_t, h_prev, *weights), reference,
+                                "rnn_step (reference: one step of keras.layers.SimpleRNN from the same state)",
+                                rnn_step_mistakes(x_t, h_prev, *weights))
+
+
+def check_simple_rnn_numpy(simple_rnn_numpy) -> None:
+    """Exercise 2's check: the learner's loop against keras.layers.SimpleRNN(return_sequences=True).
+
+    A shape error raised inside the learner's loop becomes a hint about the usual cause.
+    """
+    import keras
+
+    from ..core.exercises import ExerciseCheckFailed, check_written_by_hand
+
+    check_written_by_hand(simple_rnn_numpy, "simple_rnn_numpy")
+    layer = _random_simple_rnn(6, (4, 5, 6), return_sequences=True)
+    x = np.random.default_rng(1).normal(size=(4, 9, 3)).astype("float32")  # (batch, time, features)
+    reference = keras.ops.convert_to_numpy(layer(x))
+    weights = layer.get_weights()
+    try:
+        states = simple_rnn_numpy(x, *weights)
+    except ValueError as error:
+        raise ExerciseCheckFailed(rnn_states_shape_hint(error)) from error
+    what = "simple_rnn_numpy: all states (reference: keras.layers.SimpleRNN, return_sequences=True)"
+    check_close_naming_mistakes(states, reference, what, rnn_states_mistakes(x, *weights))

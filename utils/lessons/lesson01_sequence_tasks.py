@@ -77,3 +77,56 @@ def adding_accuracy(y_true, y_pred, tolerance: float = 0.1) -> float:
         raise ValueError("y_true is empty: nothing to score")
     checks.positive_number("tolerance", tolerance)
     return float(np.mean(np.abs(pred - truth) < tolerance))
+
+
+def _scores_by_cell(scores, metric: str):
+    import pandas as pd
+
+    if not isinstance(scores, pd.DataFrame) or not {"cell", "seed", metric} <= set(scores.columns):
+        raise ValueError(f"scores must be a DataFrame with columns 'cell', 'seed' and {metric!r} "
+                         "(one row per cell and seed)")
+    if scores.duplicated(["cell", "seed"]).any():
+        raise ValueError("scores has two rows for the same cell and seed; keep one run per cell and seed")
+    return {cell: group.set_index("seed")[metric] for cell, group in scores.groupby("cell", sort=False)}
+
+
+def seed_summaries(scores, metric: str):
+    """Mean, spread (standard deviation over seeds) and 95 % interval of `metric` per cell.
+
+    `scores` has one row per cell and seed (columns 'cell', 'seed', `metric`); the summary
+    is `utils.core.protocol.seed_summary`, one row per cell.
+    """
+    import pandas as pd
+
+    from ..core import protocol
+
+    by_cell = _scores_by_cell(scores, metric)
+    return pd.DataFrame({cell: protocol.seed_summary(values, f"{cell} {metric}")
+                         for cell, values in by_cell.items()}).T.rename_axis("cell")
+
+
+def pairwise_verdicts(scores, metric: str, pairs, higher_is_better: bool = True):
+    """A minus B for each (A, B) in `pairs`, paired by seed, with its 95 % interval and verdict.
+
+    `scores` as in `seed_summaries`; each row of the result comes from
+    `utils.core.protocol.difference`: the two means, the difference, its interval and
+    "A better", "B better" or "no clear difference".
+    """
+    import pandas as pd
+
+    from ..core import protocol
+
+    by_cell = _scores_by_cell(scores, metric)
+    rows = []
+    for a, b in pairs:
+        missing = [name for name in (a, b) if name not in by_cell]
+        if missing:
+            raise ValueError(f"no scores for {missing}; the cells scored are {sorted(by_cell)}")
+        result = protocol.difference(by_cell[a], by_cell[b], names=(a, b), lower_is_better=not higher_is_better)
+        rows.append({"comparison": f"{a} - {b}", f"{a} mean": result[a], f"{b} mean": result[b],
+                     "difference": result["difference"], "low": result["low"], "high": result["high"],
+                     "verdict": result["verdict"]})
+    if not rows:
+        raise ValueError("pairs is empty: name at least one (A, B) pair to compare")
+    table = pd.DataFrame(rows).set_index("comparison")
+    return table[["difference", "low", "high", "verdict"]]

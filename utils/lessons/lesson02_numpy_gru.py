@@ -341,3 +341,373 @@ def plot_gru_cell(ax=None):
     ax.set_title(r"One GRU step: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$ "
                  "(reset before the product, reset_after=False)")
     return ax
+
+
+# ---------------------------------------------------------------- CPU speed of the two reset placements
+STEP_VARIANTS = (
+    "one product (reset_after=True)",
+    "two products, kernel split once",
+    "two products, kernel sliced every step (Keras's reset_after=False)",
+    "keras.layers.GRU(reset_after=True)",
+    "keras.layers.GRU(reset_after=False)",
+)
+
+
+def _step_loop(variant: str, units: int, features: int, steps: int, seed: int):
+    """A tf.function running `steps` GRU steps of one variant (autograph turns the loop into a while loop)."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+    kernel = tf.Variable(rng.normal(0, 0.1, (features, 3 * units)).astype("float32"))
+    recurrent = tf.Variable(rng.normal(0, 0.1, (units, 3 * units)).astype("float32"))
+    bias = tf.Variable(np.zeros((2, 3 * units), "float32"))
+    recurrent_zr = tf.Variable(recurrent[:, : 2 * units])  # split once, outside the loop
+    recurrent_h = tf.Variable(recurrent[:, 2 * units:])
+
+    @tf.function
+    def run(x):
+        h = tf.zeros((tf.shape(x)[0], units))
+        time_major = tf.transpose(x, [1, 0, 2])  # as Keras's loop reads its inputs: one step at a time
+        for t in tf.range(steps):
+            x_z, x_r, x_h = tf.split(tf.matmul(time_major[t], kernel) + bias[0], 3, axis=-1)
+            if variant == STEP_VARIANTS[0]:
+                h_z, h_r, h_h = tf.split(tf.matmul(h, recurrent) + bias[1], 3, axis=-1)
+                z, r = tf.sigmoid(x_z + h_z), tf.sigmoid(x_r + h_r)
+                candidate = tf.tanh(x_h + r * h_h)
+            else:
+                zr = tf.matmul(h, recurrent_zr if variant == STEP_VARIANTS[1] else recurrent[:, : 2 * units])
+                h_z, h_r = tf.split(zr, 2, axis=-1)
+                z, r = tf.sigmoid(x_z + h_z), tf.sigmoid(x_r + h_r)
+                last = recurrent_h if variant == STEP_VARIANTS[1] else recurrent[:, 2 * units:]
+                candidate = tf.tanh(x_h + tf.matmul(r * h, last))
+            h = z * h + (1 - z) * candidate
+        return h
+
+    return run
+
+
+def step_microseconds(units: int, steps: int = 100, batch: int = 32, features: int = 8, repeats: int = 15,
+                      warmup: int = 5, seed: int = 0):
+    """Median time per step (µs) of a compiled GRU forward pass, five ways, on this machine's CPU/GPU.
+
+    Three hand-written steps isolate what differs between the reset placements: one
+    recurrent product per step (reset_after=True); two products with the recurrent kernel
+    split into its (z, r) and h blocks once, before the loop; two products that slice the
+    kernel inside every step, as Keras's GRUCell does for reset_after=False. The two Keras
+    layers are timed too. Every variant is traced and then run `warmup` times untimed (the
+    first runs after tracing are slower), then the variants are run in turn `repeats` times,
+    so that a busy moment of a shared machine hits them all; the
+    result is the median over the repeats divided by `steps`. Returns a pandas Series.
+    """
+    import keras
+    import pandas as pd
+    import tensorflow as tf
+
+    from ..core import checks
+    from ..core.timer import Timer
+
+    for name, value in (("units", units), ("steps", steps), ("batch", batch), ("features", features),
+                        ("repeats", repeats)):
+        checks.positive_int(name, value)
+    checks.whole_number("warmup", warmup, minimum=0)
+    x = tf.random.normal((batch, steps, features), seed=seed)
+    runs = {variant: _step_loop(variant, units, features, steps, seed) for variant in STEP_VARIANTS[:3]}
+    for reset_after, variant in ((True, STEP_VARIANTS[3]), (False, STEP_VARIANTS[4])):
+        runs[variant] = tf.function(keras.layers.GRU(units, reset_after=reset_after))
+    for _ in range(1 + warmup):  # trace, then warm up; not timed
+        for run in runs.values():
+            run(x).numpy()
+    seconds = {variant: [] for variant in runs}
+    for _ in range(repeats):
+        for variant, run in runs.items():
+            with Timer() as timer:
+                run(x).numpy()
+            seconds[variant].append(timer.seconds)
+    return pd.Series({variant: 1e6 * float(np.median(s)) / steps for variant, s in seconds.items()},
+                     name=f"µs per step, {units} units")
+
+
+# ---------------------------------------------------------------- hints for lesson 02's exercises
+# A check that only says "far from the expected value" does not teach. These helpers compute
+# what the most common mistakes give, so that a check can name the mistake (never the
+# expected values or weights).
+
+
+def check_close_naming_mistakes(actual, expected, what: str, mistakes: dict, rtol: float = 1e-5,
+                                atol: float = 1e-6) -> None:
+    """`utils.check_close`, but an answer that matches a known mistake gets that mistake's hint.
+
+    `mistakes` maps a hint (a sentence naming the mistake) to what that mistake gives; a
+    mistake of another shape than the expected value is recognised by its shape and values.
+    """
+    from ..core.exercises import ExerciseCheckFailed, check_close
+
+    if not isinstance(mistakes, dict):
+        raise TypeError(f"mistakes must be a dict {{hint: array}}, got {type(mistakes).__name__}")
+    try:
+        mine = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        mine = None
+    target = np.asarray(expected, dtype=float)
+    same = mine is not None and mine.shape == target.shape and np.allclose(mine, target, rtol=rtol, atol=atol)
+    if mine is not None and not same and np.all(np.isfinite(mine)):
+        for hint, wrong in mistakes.items():
+            wrong = np.asarray(wrong, dtype=float)
+            if wrong.shape != mine.shape or not np.allclose(mine, wrong, rtol=rtol, atol=atol):
+                continue
+            if wrong.shape == target.shape and np.allclose(wrong, target, rtol=rtol, atol=atol):
+                continue  # this mistake makes no difference here
+            raise ExerciseCheckFailed(f"Not yet: {what}: {hint}")
+    check_close(actual, expected, what, rtol=rtol, atol=atol)
+
+
+def _blocks(weight, order):
+    """The z, r, h blocks of a weight (last axis) rearranged: order (1, 0, 2) swaps z and r."""
+    parts = np.split(np.asarray(weight, dtype=float), 3, axis=-1)
+    return np.concatenate([parts[i] for i in order], axis=-1)
+
+
+def _negate_z(weight):
+    weight = np.array(weight, dtype=float)
+    weight[..., : weight.shape[-1] // 3] *= -1
+    return weight
+
+
+SWAPPED_HINT = ("the update and reset gates are swapped: Keras stores the blocks in the order z, r, h "
+                "(PyTorch's order, r, z, n, is a different one).")
+TAKE_NEW_HINT = ("that is the take-the-new update: in Keras z near 1 keeps the old state, so z multiplies "
+                 "h_prev and 1 - z the candidate.")
+
+
+def gru_step_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
+    """What the common mistakes in lesson 02's Exercise 2 (a reset_after=False step) give, by hint."""
+    weights = [np.asarray(w, dtype=float) for w in (kernel, recurrent_kernel, bias)]
+    swap = [_blocks(w, (1, 0, 2)) for w in weights]
+    return {
+        SWAPPED_HINT: gru_cell(x_t, h_prev, *swap, reset_after=False),
+        TAKE_NEW_HINT: gru_cell(x_t, h_prev, *[_negate_z(w) for w in weights], reset_after=False),
+        "the reset gate multiplies h_prev @ U_h, after the product: that is reset_after=True. Here the "
+        "reset gate multiplies h_prev before the product.":
+            gru_cell(x_t, h_prev, weights[0], weights[1], np.stack([weights[2], 0 * weights[2]])),
+        "the bias is missing.": gru_cell(x_t, h_prev, weights[0], weights[1], 0 * weights[2], reset_after=False),
+    }
+
+
+def gru_step_reset_after_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
+    """What the common mistakes in lesson 02's Exercise 4 (a reset_after=True step) give, by hint."""
+    kernel, recurrent_kernel, bias = (np.asarray(w, dtype=float) for w in (kernel, recurrent_kernel, bias))
+    units = recurrent_kernel.shape[0]
+    moved = bias.copy()
+    moved[0, 2 * units:] += bias[1, 2 * units:]
+    moved[1, 2 * units:] = 0
+    return {
+        "the recurrent bias row (bias[1]) is missing: it is added to h_prev @ recurrent_kernel.":
+            gru_cell(x_t, h_prev, kernel, recurrent_kernel, np.stack([bias[0], 0 * bias[1]])),
+        "the candidate's part of bias[1] is added outside the reset gate (to the input product, or after "
+        "the reset): with reset_after=True the reset gate multiplies h_prev @ U_h plus that bias.":
+            gru_cell(x_t, h_prev, kernel, recurrent_kernel, moved),
+        "the reset gate multiplies h_prev before the product: that is reset_after=False. Here it multiplies "
+        "the h block of the recurrent product.": gru_cell(x_t, h_prev, kernel, recurrent_kernel,
+                                                          bias[0] + bias[1], reset_after=False),
+        SWAPPED_HINT: gru_cell(x_t, h_prev, *[_blocks(w, (1, 0, 2)) for w in (kernel, recurrent_kernel, bias)]),
+        TAKE_NEW_HINT: gru_cell(x_t, h_prev, *[_negate_z(w) for w in (kernel, recurrent_kernel, bias)]),
+    }
+
+
+def gru_layer_mistakes(x, kernel, recurrent_kernel, bias, initial_state=None, return_sequences=False,
+                       reset_after=False) -> dict:
+    """What the common mistakes in lesson 02's Exercise 3 (the loop over time) give, by hint."""
+    x = np.asarray(x, dtype=float)
+    units = np.shape(recurrent_kernel)[0]
+    h0 = np.zeros((x.shape[0], units)) if initial_state is None else np.asarray(initial_state, dtype=float)
+    states = gru_sequence(x, kernel, recurrent_kernel, bias, reset_after=reset_after, initial_state=h0)
+    not_carried = np.stack([gru_cell(x[:, t], h0, kernel, recurrent_kernel, bias, reset_after=reset_after)
+                            for t in range(x.shape[1])], axis=1)
+    late = np.concatenate([h0[:, None], states[:, :-1]], axis=1)
+    zero_start = gru_sequence(x, kernel, recurrent_kernel, bias, reset_after=reset_after)
+    pick = (lambda s: s) if return_sequences else (lambda s: s[:, -1])
+    mistakes = {
+        "the state is not carried: every step starts from the initial state instead of the state the "
+        "previous step produced.": pick(not_carried),
+        "your states are one step late: you collected each state before the update, so the first one is "
+        "h_0 and the last state is missing.": late if return_sequences else late[:, -1],
+        "initial_state is ignored: start from it when it is given, from zeros only when it is None.":
+            pick(zero_start),
+        "the states are stacked with time first; stack them on axis 1, (batch, time, units).":
+            np.swapaxes(states, 0, 1),
+    }
+    if not return_sequences:
+        mistakes["return_sequences=False must return only the last state, shape (batch, units)."] = states
+        mistakes["that is the first state; return_sequences=False returns the last one."] = states[:, 0]
+    return mistakes
+
+
+def forecast_mistakes(x_windows, gru_weights, head_kernel, head_bias) -> dict:
+    """What the common mistakes in lesson 02's Exercise 5 (the trained model's forecasts) give, by hint."""
+    kernel, recurrent_kernel, bias = gru_weights
+    states = gru_sequence(x_windows, kernel, recurrent_kernel, bias)
+    head = np.asarray(head_kernel, dtype=float)
+    return {
+        "the head's bias is missing: the Dense layer computes h_T @ head_kernel + head_bias.": states[:, -1] @ head,
+        "the forecast reads an average of the states; the head reads the last state only.":
+            states.mean(axis=1) @ head + head_bias,
+        "the forecast reads the first state; the head reads the last one.": states[:, 0] @ head + head_bias,
+        "that is the reset_after=False step with one bias row; this model's GRU is reset_after=True "
+        "(Keras's default), so it needs your gru_step_reset_after and both bias rows.":
+            gru_sequence(x_windows, kernel, recurrent_kernel, bias[0], reset_after=False)[:, -1] @ head + head_bias,
+        "the windows are read backwards in time.":
+            gru_sequence(np.asarray(x_windows)[:, ::-1], kernel, recurrent_kernel, bias)[:, -1] @ head + head_bias,
+    }
+
+
+def forecast_error_hint(error: Exception) -> str:
+    """The hint for an error raised inside the learner's forecast function (Exercise 5)."""
+    return (f"Not yet: running your forecast raised {type(error).__name__}: {error}. This model's GRU uses "
+            "Keras's default, reset_after=True: its bias has two rows, which only your gru_step_reset_after "
+            "reads, and your gru_layer uses gru_step unless you pass another step.")
+
+
+def stacked_bigru_mistakes(cases) -> dict:
+    """What the common mistakes in lesson 02's Exercise 6 give for each (input_dim, widths, outputs)."""
+    def gru(d, h, reset_after=True):
+        return 3 * (d * h + h * h + (2 if reset_after else 1) * h)
+
+    def count(input_dim, widths, outputs, per_layer=2, reads=2, reset_after=True, head_reads=2,
+              head_bias=True, from_input=False):
+        total, features = 0, input_dim
+        for width in widths:
+            total += per_layer * gru(input_dim if from_input else features, width, reset_after)
+            features = reads * width
+        return total + head_reads * widths[-1] * outputs + (outputs if head_bias else 0)
+
+    variants = {
+        "a Bidirectional layer holds two GRUs, one per direction; you counted one.": dict(per_layer=1),
+        "the layer after a Bidirectional one reads both directions, 2 * width features; you counted width.":
+            dict(reads=1, head_reads=2),
+        "that is the reset_after=False formula; the layers use Keras's default, reset_after=True.":
+            dict(reset_after=False),
+        "the Dense head reads both directions of the last layer; you counted one.": dict(head_reads=1),
+        "every layer after the first reads the layer before it, not the input features.": dict(from_input=True),
+        "the Dense layer's bias is missing (one per output).": dict(head_bias=False),
+    }
+    return {hint: [count(*case, **options) for case in cases] for hint, options in variants.items()}
+
+
+def take_the_new_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
+    """What take-the-new steps with wrongly converted weights give, by hint (Exercise 7).
+
+    A take-the-new step with weights w computes the Keras step with the update gate's
+    columns of w negated, which is how these are computed.
+    """
+    kernel, recurrent_kernel, bias = (np.asarray(w, dtype=float) for w in (kernel, recurrent_kernel, bias))
+    units = recurrent_kernel.shape[0]
+
+    def take_new(k, u, b):
+        return gru_cell(x_t, h_prev, _negate_z(k), _negate_z(u), _negate_z(b))
+
+    z_cols = slice(0, units)
+    only_input_row = _negate_z(bias)
+    only_input_row[1, z_cols] = bias[1, z_cols]
+    reset_cols = [w.copy() for w in (kernel, recurrent_kernel, bias)]
+    for w in reset_cols:
+        w[..., units:2 * units] *= -1
+    one_minus = [w.copy() for w in (kernel, recurrent_kernel, bias)]
+    for w in one_minus:
+        w[..., z_cols] = 1 - w[..., z_cols]
+    return {
+        "the update gate's bias is unchanged: z' = 1 - z needs the whole pre-activation negated, bias "
+        "included.": take_new(_negate_z(kernel), _negate_z(recurrent_kernel), bias),
+        "only one bias row of the update gate is negated; reset_after=True has two (bias[0] and bias[1]).":
+            take_new(_negate_z(kernel), _negate_z(recurrent_kernel), only_input_row),
+        "you changed the reset gate's columns; the convention is about the update gate, block z.":
+            take_new(*reset_cols),
+        "every weight is negated; only the update gate's columns change.":
+            take_new(-kernel, -recurrent_kernel, -bias),
+        "1 - w is not the same as -w: 1 - sigmoid(a) = sigmoid(-a) negates the pre-activation.":
+            take_new(*one_minus),
+    }
+
+
+def remember_hint(kernel, recurrent_kernel, bias):
+    """A hint naming what is wrong with hand-set weights for lesson 02's Exercise 1, or None.
+
+    Runs the weights on probe sequences (one marker at step 3 of 8) and looks at the
+    update gate between the markers and at the marker, and at the candidate at the marker.
+    """
+    kernel, recurrent_kernel, bias = (np.asarray(w, dtype=float) for w in (kernel, recurrent_kernel, bias))
+    if kernel.shape != (2, 3) or recurrent_kernel.shape != (1, 3) or bias.shape != (3,):
+        return (f"the shapes are kernel {kernel.shape}, recurrent_kernel {recurrent_kernel.shape}, bias "
+                f"{bias.shape}; the exercise asks for (2, 3), (1, 3) and (3,): rows value and marker, columns z, r, h.")
+    rng = np.random.default_rng(0)
+    values = rng.uniform(-1, 1, (16, 8))
+    markers = np.zeros((16, 8))
+    markers[:, 3] = 1
+    x = np.stack([values, markers], axis=-1)
+    h0 = rng.uniform(-1, 1, (16, 1))
+    parts = gru_sequence_parts(x, kernel, recurrent_kernel, bias, reset_after=False, initial_state=h0)
+    flipped = gru_sequence_parts(x, kernel, recurrent_kernel, bias, reset_after=False, initial_state=-h0)
+    between = np.delete(parts.z, 3, axis=1)
+    at_marker = parts.z[:, 3]
+    if between.mean() < 0.5 and at_marker.mean() > 0.5:
+        return ("that is the take-the-new reading: in Keras z near 1 keeps the old state and z near 0 writes "
+                "the candidate, so your unit rewrites its state everywhere except at the marker.")
+    if between.min() < 0.99:
+        if bias[1] > bias[0] and kernel[1, 1] < kernel[1, 0]:
+            return ("the columns are z, r, h in that order: your settings for holding the state sit in the "
+                    "reset gate's column.")
+        return ("between markers the state must be held, whatever the value: the update gate must stay close "
+                "to 1 there, and yours does not.")
+    if at_marker.max() > 0.01:
+        return ("at the marker the update gate must let the candidate in (z close to 0); the marker's weight "
+                "on z does not move it far enough.")
+    if np.abs(parts.candidate[:, 3] - flipped.candidate[:, 3]).max() > 0.01:
+        return ("at the marker the candidate still sees the old state: it must depend on the value only "
+                "(through U_h, or through a reset gate that shuts at the marker).")
+    if np.abs(parts.candidate[:, 3, 0] - np.tanh(values[:, 3])).max() > 0.02:
+        return ("at the marker the candidate is not tanh(value): look at the value's weight in the h column "
+                "and at the h column's bias.")
+    return None
+
+
+def check_gru_step(step, name: str, keras_layer, x, h0, reset_after: bool) -> None:
+    """Exercises 2 and 4: the learner's `step` against one step of `keras_layer` from the states `h0`.
+
+    `keras_layer` is a built keras.layers.GRU(return_sequences=True) with the given
+    `reset_after`; `x` (batch, time, input_dim) supplies the step's input x[:, 0].
+    A known mistake gets a hint that names it.
+    """
+    from ..core.exercises import check_written_by_hand
+
+    check_written_by_hand(step, name)
+    weights = keras_layer.get_weights()
+    if (np.ndim(weights[2]) == 2) != reset_after:
+        raise ValueError(f"keras_layer has reset_after={not reset_after}, but reset_after={reset_after} was asked")
+    mistakes = (gru_step_reset_after_mistakes if reset_after else gru_step_mistakes)(x[:, 0], h0, *weights)
+    check_close_naming_mistakes(step(x[:, 0], h0, *weights),
+                                np.asarray(keras_layer(x[:, :1], initial_state=h0))[:, 0],
+                                f"your h_t after one step (reference: keras.layers.GRU(reset_after={reset_after}))",
+                                mistakes, atol=1e-5)
+
+
+def check_gru_layer(gru_layer, keras_layer, x, h0, step=None) -> None:
+    """Exercise 3 (and 4's second part): the learner's loop against `keras_layer` on `x`.
+
+    Three cases, as Keras offers them: every state from `h0`, the last state from `h0`,
+    and every state from a zero initial state. `step` is passed on when given.
+    """
+    from ..core.exercises import check_written_by_hand
+
+    check_written_by_hand(gru_layer, "gru_layer")
+    weights = keras_layer.get_weights()
+    reset_after = np.ndim(weights[2]) == 2
+    extra = {} if step is None else {"step": step}
+    for initial_state, return_sequences, what in [
+            (h0, True, "every state, return_sequences=True, shape (batch, time, units)"),
+            (h0, False, "the last state, return_sequences=False, shape (batch, units)"),
+            (None, True, "every state from initial_state=None")]:
+        states = np.asarray(keras_layer(x, initial_state=initial_state))
+        check_close_naming_mistakes(
+            gru_layer(x, *weights, initial_state=initial_state, return_sequences=return_sequences, **extra),
+            states if return_sequences else states[:, -1], what,
+            gru_layer_mistakes(x, *weights, initial_state=initial_state, return_sequences=return_sequences,
+                               reset_after=reset_after), atol=1e-5)
