@@ -1,4 +1,4 @@
-"""Plausible wrong answers to lesson 09's exercises (run by tests/test_exercise_checks.py)."""
+"""Plausible wrong answers to lesson 09's exercises, and the likely ones whose hint must name the mistake."""
 
 WRONG_ANSWERS = {
     1: {
@@ -96,5 +96,22 @@ return float(truth[day_scores >= day_scores[truth].min()].mean())
         "called the course's anomalies.average_precision instead of writing it": """
 return anomalies.average_precision(truth, day_scores)
 """,
+    },
+}
+
+# The two most likely mistakes per exercise, and a phrase their hint must contain (it names
+# the mistake; it never gives the expected value).
+LIKELY = {
+    1: {
+        "only the power column compared, not all 7 measures": "only one column",
+        "compared with the hour before (shift 1), not 24 hours earlier": "repeat the hour before",
+    },
+    2: {
+        "the interpolated quantile of the labelled days' scores": "not one of the scores",
+        "flags with > instead of >= (one distinct score too low)": "a higher threshold also reaches",
+    },
+    3: {
+        "ties broken by position (one step per day, not per distinct score)": "equal scores",
+        "the mean precision over all thresholds (not weighted by recall gained)": "recall it gains",
     },
 }

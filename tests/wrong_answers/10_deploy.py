@@ -1,4 +1,4 @@
-"""Plausible wrong answers to lesson 10's exercises (run by tests/test_exercise_checks.py)."""
+"""Plausible wrong answers to lesson 10's exercises, and the likely ones whose hint must name the mistake."""
 
 WRONG_ANSWERS = {
     1: {
@@ -83,5 +83,22 @@ return None if allowed.empty else allowed["change"].idxmax()
 allowed = table[table["converted"] & (-table["change"] <= max_drop)]
 return None if allowed.empty else int(np.argmin(allowed["size (kB)"].to_numpy()))
 """,
+    },
+}
+
+# The two most likely mistakes per exercise, and a phrase their hint must contain (it names
+# the mistake; it never gives the expected value).
+LIKELY = {
+    1: {
+        "the state not carried (every hour starts from zero)": "carry the state",
+        "the state returned instead of the output": "you returned the state",
+    },
+    2: {
+        "KiB (1024 bytes) instead of kB": "1024",
+        "bytes_per_weight ignored (always float32)": "does not change with bytes_per_weight",
+    },
+    3: {
+        "the smallest file, accuracy ignored": "loses more accuracy than max_drop",
+        "a gain counted as a drop (abs of the change)": "a gain in accuracy is not a drop",
     },
 }
