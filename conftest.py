@@ -130,8 +130,11 @@ def trials_before(item, first_cells: dict) -> list:
     entry = plan.get(id(item.cell))
     if entry is None:
         return []
-    return [ExerciseTrials.from_parent(notebook, name=f"Exercise {entry['exercise'].number}: stub and wrong answers",
-                                       solution_item=item, **entry)]
+    return [
+        ExerciseTrials.from_parent(
+            notebook, name=f"Exercise {entry['exercise'].number}: stub and wrong answers", solution_item=item, **entry
+        )
+    ]
 
 
 # ---------------------------------------------------------------- running code in nbval's kernel
@@ -202,8 +205,13 @@ class ExerciseTrials(pytest.Item):
         kernel = notebook.kernel
         if kernel is None or not kernel.is_alive():
             raise TrialProblems(["nbval's kernel is not running"])
-        from utils.tools.exercise_cells import python_source, region_is_top_level, solution_code, top_level_names
-        from utils.tools.exercise_cells import with_answer
+        from utils.tools.exercise_cells import (
+            python_source,
+            region_is_top_level,
+            solution_code,
+            top_level_names,
+            with_answer,
+        )
         from utils.tools.student import strip_solutions
 
         ex, cells = self.exercise, notebook.nb.cells
@@ -221,17 +229,23 @@ class ExerciseTrials(pytest.Item):
         stub = strip_solutions(source, where=f"{self.path.name}, cell {ex.solution_index}")
         _, error = execute(kernel, stub)
         if error:
-            problems.append(f"student stub: the solution cell with its stub raises {error[0]}: {error[1][:160]} "
-                            "(Run All on a student copy would stop here; at top level the stub must be a comment)")
+            problems.append(
+                f"student stub: the solution cell with its stub raises {error[0]}: {error[1][:160]} "
+                "(Run All on a student copy would stop here; at top level the stub must be a comment)"
+            )
         else:
             for index, check in checks:
                 printed, error = execute(kernel, check)
                 if error:
-                    problems.append(f"student stub: check cell {index} raises {error[0]}: {error[1][:160]} "
-                                    f"(wrap it in `with utils.exercise({ex.number}):`)")
+                    problems.append(
+                        f"student stub: check cell {index} raises {error[0]}: {error[1][:160]} "
+                        f"(wrap it in `with utils.exercise({ex.number}):`)"
+                    )
                 elif NOT_ATTEMPTED not in printed:
-                    problems.append(f"student stub: check cell {index} does not print '{ex.name}: {NOT_ATTEMPTED}'"
-                                    + (" (it passed the stub!)" if "passed" in printed.lower() else ""))
+                    problems.append(
+                        f"student stub: check cell {index} does not print '{ex.name}: {NOT_ATTEMPTED}'"
+                        + (" (it passed the stub!)" if "passed" in printed.lower() else "")
+                    )
 
         # 2. every wrong answer must be rejected with ExerciseCheckFailed
         for what, answer in self.wrong.items():
@@ -239,8 +253,10 @@ class ExerciseTrials(pytest.Item):
             forget(kernel, created)
             _, crashed = execute(kernel, with_answer(source, answer))
             if crashed:
-                problems.append(f"{what!r}: the wrong answer itself fails in the solution cell ({crashed[0]}: "
-                                f"{crashed[1][:120]}); make it code a student could run, or catch it in the check")
+                problems.append(
+                    f"{what!r}: the wrong answer itself fails in the solution cell ({crashed[0]}: "
+                    f"{crashed[1][:120]}); make it code a student could run, or catch it in the check"
+                )
                 continue
             outcome = None
             for _, check in checks:
@@ -250,22 +266,31 @@ class ExerciseTrials(pytest.Item):
             hint = outcome[1] if outcome else ""
             if outcome and outcome[0] == "ExerciseCheckFailed":
                 tally["rejected"] += 1
-                self.user_properties.append(("exercise_hint", (self.path.name, ex.number, what, hint,
-                                                               self.likely.get(what))))
+                self.user_properties.append(
+                    ("exercise_hint", (self.path.name, ex.number, what, hint, self.likely.get(what)))
+                )
                 phrase = self.likely.get(what)
                 if phrase and phrase.lower() not in hint.lower():
-                    problems.append(f"{what!r} (a likely mistake): the hint does not say {phrase!r}; it says: {hint[:200]}")
+                    problems.append(
+                        f"{what!r} (a likely mistake): the hint does not say {phrase!r}; it says: {hint[:200]}"
+                    )
             elif outcome is None:
                 problems.append(f"{what!r}: the check PASSED it")
             else:
-                problems.append(f"{what!r}: the check crashed with {outcome[0]}: {hint[:120]} "
-                                "(wrap the check cell in `with utils.exercise(...)`)")
+                problems.append(
+                    f"{what!r}: the check crashed with {outcome[0]}: {hint[:120]} "
+                    "(wrap the check cell in `with utils.exercise(...)`)"
+                )
         for what in sorted(set(self.likely) - set(self.wrong)):
             problems.append(f"LIKELY names {what!r}, which is not a key of WRONG_ANSWERS")
 
         forget(kernel, created)  # nbval's next item runs the real solution on a clean slate
-        self.user_properties.append(("exercise_tally", (self.path.name, ex.number, tally["tried"], tally["rejected"],
-                                                        round(time.perf_counter() - start, 1))))
+        self.user_properties.append(
+            (
+                "exercise_tally",
+                (self.path.name, ex.number, tally["tried"], tally["rejected"], round(time.perf_counter() - start, 1)),
+            )
+        )
         if problems:
             raise TrialProblems(problems)
 
@@ -296,8 +321,12 @@ def pytest_sessionstart(session):
 def pytest_terminal_summary(terminalreporter, config):
     tally, hints = config.stash.get(TALLY, {}), config.stash.get(HINTS, [])
     if hints:
-        lines = ["# Hints the exercise checks gave to the wrong answers", "",
-                 "Written by the test command (conftest.py). `*` marks a likely mistake (LIKELY).", ""]
+        lines = [
+            "# Hints the exercise checks gave to the wrong answers",
+            "",
+            "Written by the test command (conftest.py). `*` marks a likely mistake (LIKELY).",
+            "",
+        ]
         for notebook, number, what, hint, phrase in sorted(hints, key=lambda h: (h[0], h[1])):
             lines.append(f"- {notebook[:2]} Ex {number}{' *' if phrase else ''} {what}: {' '.join(hint.split())}")
         HINTS_FILE.parent.mkdir(parents=True, exist_ok=True)

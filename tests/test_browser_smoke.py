@@ -28,6 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from readme_blocks import readme_command
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -35,7 +36,6 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.selenium_manager import SeleniumManager
 from selenium.webdriver.support.ui import WebDriverWait
 
-from readme_blocks import readme_command
 from utils.core.paths import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -162,8 +162,7 @@ def lab(tmp_path_factory):
     )
     log = tmp / "jupyter.log"
     with log.open("w") as log_file:
-        process = subprocess.Popen(jupyter_lab_args(), cwd=course, env=env,
-                                   stdout=log_file, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(jupyter_lab_args(), cwd=course, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         info, open_url = wait_for_server(process, tmp / "runtime", log)
         yield LabServer(course, info["url"], token, open_url)
@@ -185,8 +184,13 @@ def browser(lab):
     """Headless chromium through Debian's chromedriver; Selenium Manager is forbidden."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--window-size=1400,1000"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(argument)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(SeleniumManager, "binary_paths", refuse_selenium_manager)
@@ -229,12 +233,12 @@ def open_notebook(driver, url: str, path: str) -> None:
 
 def click_run_all_cells(driver) -> None:
     """Run > Run All Cells, as a learner would."""
-    run_menu = next(item for item in driver.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
-                    if item.text == "Run")
+    run_menu = next(item for item in driver.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item") if item.text == "Run")
     run_menu.click()
     selector = '.lm-Menu-item[data-command="runmenu:run-all"]'
-    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector), 10,
-             lambda d: "the Run menu has no Run All Cells")[0].click()
+    wait_for(
+        driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector), 10, lambda d: "the Run menu has no Run All Cells"
+    )[0].click()
 
 
 def code_cells(state: dict) -> list[dict]:
@@ -270,11 +274,16 @@ def run_all_cells(driver, url: str, path: str) -> dict:
     """Open a notebook, run all its cells and return what the page shows."""
     open_notebook(driver, url, path)
     click_run_all_cells(driver)
-    wait_for(driver, lambda d: run_finished(notebook_state(d)), RUN_ALL_SECONDS,
-             lambda d: f"Run All Cells did not finish in {RUN_ALL_SECONDS} s in {path}: {run_state(d)}")
+    wait_for(
+        driver,
+        lambda d: run_finished(notebook_state(d)),
+        RUN_ALL_SECONDS,
+        lambda d: f"Run All Cells did not finish in {RUN_ALL_SECONDS} s in {path}: {run_state(d)}",
+    )
     try:  # a figure may still be decoding; assert_ran_cleanly reports one that never shows
         WebDriverWait(driver, 10, poll_frequency=0.5).until(
-            lambda d: all(figures_rendered(cell) for cell in code_cells(notebook_state(d))))
+            lambda d: all(figures_rendered(cell) for cell in code_cells(notebook_state(d)))
+        )
     except TimeoutException:
         pass
     return notebook_state(driver)
@@ -284,7 +293,8 @@ def assert_ran_cleanly(state: dict) -> None:
     code = code_cells(state)
     for cell in code:
         assert not cell["errors"], (
-            f"{state['path']} cell {cell['index']} ({cell['first_line']}) shows an error: {cell['errors'][0]}")
+            f"{state['path']} cell {cell['index']} ({cell['first_line']}) shows an error: {cell['errors'][0]}"
+        )
     not_run = [cell["index"] for cell in code if not cell["execution_count"]]
     assert not not_run, f"{state['path']}: code cells {not_run} have no execution count"
     figures = [cell for cell in code if cell["image_outputs"]]
@@ -292,7 +302,8 @@ def assert_ran_cleanly(state: dict) -> None:
     for cell in figures:
         assert figures_rendered(cell), (
             f"{state['path']} cell {cell['index']}: {cell['image_outputs']} figure(s), "
-            f"images on the page loaded: {cell['images_loaded']}")
+            f"images on the page loaded: {cell['images_loaded']}"
+        )
 
 
 def file_browser_names(driver) -> set[str]:
@@ -303,8 +314,12 @@ def file_browser_names(driver) -> set[str]:
 def assert_file_browser_reaches_the_course(driver) -> None:
     """The file browser's top folder (its home icon, as a learner clicks it) is the course."""
     driver.find_element(By.CSS_SELECTOR, ".jp-BreadCrumbs-home").click()
-    wait_for(driver, lambda d: COURSE_FOLDER_SHOWS <= file_browser_names(d), 10,
-             lambda d: f"the file browser's top folder shows {sorted(file_browser_names(d))}, not the course")
+    wait_for(
+        driver,
+        lambda d: COURSE_FOLDER_SHOWS <= file_browser_names(d),
+        10,
+        lambda d: f"the file browser's top folder shows {sorted(file_browser_names(d))}, not the course",
+    )
 
 
 FIGURE_CELL = """import matplotlib.pyplot as plt
@@ -319,8 +334,12 @@ def browser_path_notebook(course: Path) -> str:
     """A small lesson-like notebook: title, the lessons' setup cell, a figure, a cell that raises."""
     start = nbformat.read(course / START_NOTEBOOK, as_version=4)
     setup = next(cell for cell in start.cells if cell.cell_type == "code")
-    cells = [nbformat.v4.new_markdown_cell("# Browser path"), nbformat.v4.new_code_cell(setup.source),
-             nbformat.v4.new_code_cell(FIGURE_CELL), nbformat.v4.new_code_cell(FAILING_CELL)]
+    cells = [
+        nbformat.v4.new_markdown_cell("# Browser path"),
+        nbformat.v4.new_code_cell(setup.source),
+        nbformat.v4.new_code_cell(FIGURE_CELL),
+        nbformat.v4.new_code_cell(FAILING_CELL),
+    ]
     path = "notebooks/00_browser_path.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=start.metadata), course / path)
     return path

@@ -1,4 +1,6 @@
-"""Unit tests of utils.lessons.lesson07_chars (lesson 07): vocabulary, tf.data pipeline, stepping, generation, predictive text.
+"""Unit tests of utils.lessons.lesson07_chars (lesson 07).
+
+Vocabulary, tf.data pipeline, stepping, generation, predictive text.
 
 A tiny untrained-then-briefly-trained model keeps these fast (a few seconds in all).
 """
@@ -39,8 +41,14 @@ def tiny_model(vocab_size, stacked=False):
     grus = [keras.layers.GRU(12, return_sequences=True)]
     if stacked:
         grus += [keras.layers.Dropout(0.1), keras.layers.GRU(8, return_sequences=True)]
-    return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab_size, 6),
-                             *grus, keras.layers.Dense(vocab_size)])
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, 6),
+            *grus,
+            keras.layers.Dense(vocab_size),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +115,14 @@ def test_sequence_dataset_shuffles_reproducibly(vocab):
     assert not np.array_equal(first, next(iter(sequence_dataset(ids, 10, 4)))[0].numpy())
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"seq_length": 0, "batch_size": 4}, "seq_length must be a positive int"),
-    ({"seq_length": 10, "batch_size": 2.5}, "batch_size must be a positive int"),
-    ({"seq_length": 500, "batch_size": 8}, "fewer than one batch"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"seq_length": 0, "batch_size": 4}, "seq_length must be a positive int"),
+        ({"seq_length": 10, "batch_size": 2.5}, "batch_size must be a positive int"),
+        ({"seq_length": 500, "batch_size": 8}, "fewer than one batch"),
+    ],
+)
 def test_sequence_dataset_bad_sizes(vocab, kwargs, message):
     with pytest.raises(ValueError, match=message):
         sequence_dataset(vocab.encode(TEXT[:2000]), **kwargs)
@@ -144,7 +155,7 @@ def test_parallel_streams_are_consecutive_pieces(vocab):
     length = (len(ids) - 1) // 30 * 10
     assert inputs.shape == targets.shape == (3, length)
     assert np.array_equal(inputs[:, 1:], targets[:, :-1])
-    assert np.array_equal(inputs.ravel(), ids[:3 * length])  # stream s continues stream s - 1
+    assert np.array_equal(inputs.ravel(), ids[: 3 * length])  # stream s continues stream s - 1
     with pytest.raises(ValueError, match="too few"):
         parallel_streams(ids[:20], 3, 10)
 
@@ -162,16 +173,29 @@ def test_carrying_state_equals_reading_each_stream_at_once(vocab, stacked):
 
 
 def test_stepper_refuses_other_architectures(vocab):
-    lstm = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(len(vocab), 4),
-                             keras.layers.LSTM(8, return_sequences=True), keras.layers.Dense(len(vocab))])
+    lstm = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(len(vocab), 4),
+            keras.layers.LSTM(8, return_sequences=True),
+            keras.layers.Dense(len(vocab)),
+        ]
+    )
     with pytest.raises(ValueError, match="is a LSTM"):
         GRUStepper(lstm)
-    last_only = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(len(vocab), 4),
-                                  keras.layers.GRU(8), keras.layers.Dense(len(vocab))])
+    last_only = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(len(vocab), 4),
+            keras.layers.GRU(8),
+            keras.layers.Dense(len(vocab)),
+        ]
+    )
     with pytest.raises(ValueError, match="return_sequences=True"):
         GRUStepper(last_only)
-    no_embedding = keras.Sequential([keras.Input((None, 3)), keras.layers.GRU(8, return_sequences=True),
-                                     keras.layers.Dense(len(vocab))])
+    no_embedding = keras.Sequential(
+        [keras.Input((None, 3)), keras.layers.GRU(8, return_sequences=True), keras.layers.Dense(len(vocab))]
+    )
     with pytest.raises(ValueError, match="expected Embedding -> GRU"):
         GRUStepper(no_embedding)
 

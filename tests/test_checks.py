@@ -44,10 +44,16 @@ def test_same_length_names_both_sides():
         checks.same_length("texts", ["a", "b"], "labels", [0, 1, 1])
 
 
-@pytest.mark.parametrize("seeds, words", [
-    ([], "at least one seed"), ([1, 1], "distinct"), ([0, -1], "each seed must be an int >= 0"),
-    ("012", "list of ints"), ([0.5], "each seed"),
-])
+@pytest.mark.parametrize(
+    "seeds, words",
+    [
+        ([], "at least one seed"),
+        ([1, 1], "distinct"),
+        ([0, -1], "each seed must be an int >= 0"),
+        ("012", "list of ints"),
+        ([0.5], "each seed"),
+    ],
+)
 def test_seed_list_refuses(seeds, words):
     with pytest.raises((ValueError, TypeError), match=words):
         checks.seed_list(seeds)

@@ -6,11 +6,11 @@ and the pytest configuration are each compared with them.
 
 import re
 import shlex
+
 import tomllib
-
 import yaml
-
 from readme_blocks import readme_command
+
 from utils.core.paths import REPO_ROOT
 
 TEST_COMMAND = ". .venv/bin/activate && python -m pytest"
@@ -61,8 +61,11 @@ def test_the_test_command_runs_everything():
 
 
 def test_pre_commit_runs_ruff_and_refuses_outputs():
-    hooks = [hook for repo in yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())["repos"]
-             for hook in repo["hooks"]]
+    hooks = [
+        hook
+        for repo in yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text())["repos"]
+        for hook in repo["hooks"]
+    ]
     entries = {hook["id"]: hook.get("entry", "") for hook in hooks}
     assert entries["ruff"].startswith("ruff check")
     assert entries["ruff-format"].startswith("ruff format --check")

@@ -13,8 +13,13 @@ def test_household_power_shape_and_grid():
     df = utils.load_household_power()
     assert df.shape == (34_587, 7)
     assert list(df.columns) == [
-        "global_active_power", "global_reactive_power", "voltage", "global_intensity",
-        "sub_metering_1", "sub_metering_2", "sub_metering_3",
+        "global_active_power",
+        "global_reactive_power",
+        "voltage",
+        "global_intensity",
+        "sub_metering_1",
+        "sub_metering_2",
+        "sub_metering_3",
     ]
     assert df.index.freqstr == "h" and df.index.is_monotonic_increasing
     assert str(df.index.min()) == "2006-12-16 18:00:00" and str(df.index.max()) == "2010-11-26 20:00:00"
@@ -36,8 +41,13 @@ def test_shakespeare_has_seven_tragedies():
     text = utils.load_shakespeare()
     assert 900_000 < len(text) < 1_100_000
     assert utils.shakespeare_titles(text) == [
-        "Hamlet, Prince of Denmark", "Macbeth", "King Lear", "Othello, the Moor of Venice",
-        "Romeo and Juliet", "Julius Caesar", "Antony and Cleopatra",
+        "Hamlet, Prince of Denmark",
+        "Macbeth",
+        "King Lear",
+        "Othello, the Moor of Venice",
+        "Romeo and Juliet",
+        "Julius Caesar",
+        "Antony and Cleopatra",
     ]
     assert "To be, or not to be" in text
 
@@ -78,7 +88,9 @@ def test_loader_refuses_a_corrupted_file(data_copy):
 
 def test_missing_file_says_how_to_restore(data_copy):
     (data_copy / "stocks_daily.csv.gz").unlink()
-    with pytest.raises(DataFileError, match=r"stocks_daily.csv.gz is missing.*git checkout -- data/stocks_daily.csv.gz"):
+    with pytest.raises(
+        DataFileError, match=r"stocks_daily.csv.gz is missing.*git checkout -- data/stocks_daily.csv.gz"
+    ):
         utils.load_stocks(data_dir=data_copy)
 
 

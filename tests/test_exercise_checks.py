@@ -110,25 +110,47 @@ def _notebook(*cells):
 
 
 def test_a_lesson_cell_reading_an_answer_is_caught():
-    nb = _notebook("x = 1", "### Exercise 1: double", "### BEGIN SOLUTION\ny = 2 * x\n### END SOLUTION",
-                   "with utils.exercise(1):\n    utils.check(y == 2, 'double x')", "## Next", "print(y)")
+    nb = _notebook(
+        "x = 1",
+        "### Exercise 1: double",
+        "### BEGIN SOLUTION\ny = 2 * x\n### END SOLUTION",
+        "with utils.exercise(1):\n    utils.check(y == 2, 'double x')",
+        "## Next",
+        "print(y)",
+    )
     (problem,) = exercise_isolation_problems(nb)
     assert "cell 5" in problem and "'y'" in problem and "Exercise 1" in problem
 
 
 def test_a_lesson_cell_reading_a_check_cells_name_is_caught():
-    nb = _notebook("x = 1", "### Exercise 1: double", "def f():\n    ### BEGIN SOLUTION\n    return 2\n    ### END SOLUTION",
-                   "with utils.exercise(1):\n    got = f()", "## Next", "print(got, f)")
+    nb = _notebook(
+        "x = 1",
+        "### Exercise 1: double",
+        "def f():\n    ### BEGIN SOLUTION\n    return 2\n    ### END SOLUTION",
+        "with utils.exercise(1):\n    got = f()",
+        "## Next",
+        "print(got, f)",
+    )
     problems = exercise_isolation_problems(nb)
     assert len(problems) == 2 and all("cell 5" in p for p in problems)
 
 
 def test_a_region_redefining_a_lesson_name_is_caught_and_own_names_are_fine():
-    nb = _notebook("x = 1", "### Exercise 1: double", "### BEGIN SOLUTION\nx = 2 * x\n### END SOLUTION",
-                   "with utils.exercise(1):\n    utils.check(x == 2, 'double x')")
+    nb = _notebook(
+        "x = 1",
+        "### Exercise 1: double",
+        "### BEGIN SOLUTION\nx = 2 * x\n### END SOLUTION",
+        "with utils.exercise(1):\n    utils.check(x == 2, 'double x')",
+    )
     (problem,) = exercise_isolation_problems(nb)
     assert "['x']" in problem and "already defined" in problem
-    fine = _notebook("x = 1", "### Exercise 1: double", "### BEGIN SOLUTION\ny = 2 * x\n### END SOLUTION",
-                     "with utils.exercise(1):\n    utils.check(y == 2, 'double x')", "## Next",
-                     "y = 3\nprint(y, x)", "def g(y):\n    return y")
+    fine = _notebook(
+        "x = 1",
+        "### Exercise 1: double",
+        "### BEGIN SOLUTION\ny = 2 * x\n### END SOLUTION",
+        "with utils.exercise(1):\n    utils.check(y == 2, 'double x')",
+        "## Next",
+        "y = 3\nprint(y, x)",
+        "def g(y):\n    return y",
+    )
     assert exercise_isolation_problems(fine) == []

@@ -5,11 +5,10 @@ import re
 
 import pytest
 
+from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 from utils.tools import badges
 from utils.tools import notebooks as nbtools
-from utils.tools.exercise_cells import BEGIN_SOLUTION
-from utils.tools.exercise_cells import find_exercises, python_source, solution_region
-from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
+from utils.tools.exercise_cells import BEGIN_SOLUTION, find_exercises, python_source, solution_region
 
 LESSONS = nbtools.lesson_notebooks()
 CONFIG = badges.course_config()
@@ -62,14 +61,18 @@ def test_exercises_have_one_solution_region_then_checks(lesson):
         for index in ex.check_indices:
             body = ast.parse(python_source(nb.cells[index].source)).body
             expected = f"utils.exercise({ex.number})"
-            assert len(body) == 1 and isinstance(body[0], ast.With) and [
-                ast.unparse(item.context_expr) for item in body[0].items] == [expected], (
+            assert (
+                len(body) == 1
+                and isinstance(body[0], ast.With)
+                and [ast.unparse(item.context_expr) for item in body[0].items] == [expected]
+            ), (
                 f"{ex.name}: cell {index} follows the solution, so it is a check cell: "
                 f"`with {expected}:` and the check code inside it, nothing else"
             )
     inside = {ex.solution_index for ex in exercises}
-    stray = [i for i, c in enumerate(nb.cells)
-             if c.cell_type == "code" and BEGIN_SOLUTION in c.source and i not in inside]
+    stray = [
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and BEGIN_SOLUTION in c.source and i not in inside
+    ]
     assert not stray, f"solution regions outside an exercise's solution cell: cells {stray}"
 
 
@@ -77,8 +80,11 @@ def by_mode_names(tree) -> set[str]:
     """Names set by the mode switch: from `utils.by_mode(...)`, or computed from such names."""
 
     def switched_by(value, names) -> bool:
-        return any((isinstance(n, ast.Call) and ast.unparse(n.func) in ("utils.by_mode", "by_mode"))
-                   or (isinstance(n, ast.Name) and n.id in names) for n in ast.walk(value))
+        return any(
+            (isinstance(n, ast.Call) and ast.unparse(n.func) in ("utils.by_mode", "by_mode"))
+            or (isinstance(n, ast.Name) and n.id in names)
+            for n in ast.walk(value)
+        )
 
     names: set[str] = set()
     for node in ast.walk(tree):  # module order: a name is switched once its value is
@@ -133,7 +139,7 @@ def test_sizes_come_from_the_mode_switch_not_ci(lesson):
 def test_the_mode_rule_bites():
     """A literal `epochs=20`, or a constant set without by_mode, is caught."""
     literal = ast.parse("model.fit(x, y, epochs=20)")
-    (call, value), = training_lengths(literal)
+    ((call, value),) = training_lengths(literal)
     assert isinstance(value, ast.Constant)
     bypass = ast.parse("EPOCHS = 20\nFAST = utils.by_mode(full=5, fast=1)\nmodel.fit(x, y, epochs=EPOCHS)")
     assert by_mode_names(bypass) == {"FAST"}
@@ -173,7 +179,8 @@ def test_every_lesson_owns_a_summary_and_a_headline(lesson):
     course = nb.metadata.get("course", {})
     for key in ("summary", "headline"):
         assert isinstance(course.get(key), str) and course[key].strip(), (
-            f'{path.name}: notebook metadata "course" needs a {key!r} (see CONTRIBUTING.md)')
+            f'{path.name}: notebook metadata "course" needs a {key!r} (see CONTRIBUTING.md)'
+        )
 
 
 def test_the_instructor_guide_has_one_section_per_lesson():
@@ -217,6 +224,8 @@ def test_paths_in_the_docs_exist(doc):
 
 
 def test_the_path_check_bites():
-    named = paths_named_in("One switch (`utils/mode.py`), see [the guide](INSTRUCTORS.md), `build/x`, `keras/src/x.py`.")
+    named = paths_named_in(
+        "One switch (`utils/mode.py`), see [the guide](INSTRUCTORS.md), `build/x`, `keras/src/x.py`."
+    )
     assert named == ["INSTRUCTORS.md", "utils/mode.py"]
     assert not exists("utils/mode.py") and exists("utils/core/mode.py") and exists("00_start_here.ipynb")

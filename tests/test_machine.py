@@ -16,8 +16,7 @@ def test_cpu_only_machine_says_no_gpu(monkeypatch):
 
 def test_gpu_names_appear_in_the_description(monkeypatch):
     monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: ["GPU:0"])
-    monkeypatch.setattr(tf.config.experimental, "get_device_details",
-                        lambda device: {"device_name": "Tesla T4"})
+    monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda device: {"device_name": "Tesla T4"})
     assert ", Tesla T4, " in machine.describe_machine()
 
 

@@ -22,9 +22,7 @@ def test_strip_solutions_keeps_the_rest_and_indentation():
         "x = 1\n# YOUR CODE HERE\nprint(answer)"  # at top level a comment only: Run All goes on
     )
     indented = "def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"
-    assert student.strip_solutions(indented) == (
-        "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
-    )
+    assert student.strip_solutions(indented) == ("def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()")
 
 
 @pytest.mark.parametrize(
@@ -52,8 +50,13 @@ def test_student_copy_removes_every_region_and_outputs():
 
 
 def test_leftover_solution_code_is_detected():
-    nb = new_notebook(cells=[new_code_cell("ok = 1"), new_code_cell("### END SOLUTION"),
-                             new_markdown_cell("Answers go between `### BEGIN SOLUTION` and ...")])
+    nb = new_notebook(
+        cells=[
+            new_code_cell("ok = 1"),
+            new_code_cell("### END SOLUTION"),
+            new_markdown_cell("Answers go between `### BEGIN SOLUTION` and ..."),
+        ]
+    )
     assert student.leftover_solutions(nb) == [1]  # markers quoted in prose are fine
 
 
@@ -127,15 +130,20 @@ def test_badges_refuse_a_malformed_repo(course_copy, repo):
 
 
 def test_run_reports_metrics_and_the_failing_cell(tmp_path):
-    good = new_notebook(cells=[new_code_cell(
-        "import sys; sys.path.insert(0, %r)\nimport utils\nutils.record(answer=42, mode=utils.current_mode())"
-        % str(REPO_ROOT)
-    )])
+    good = new_notebook(
+        cells=[
+            new_code_cell(
+                f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r})\nimport utils\n"
+                "utils.record(answer=42, mode=utils.current_mode())"
+            )
+        ]
+    )
     bad = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("1 / 0"), new_code_cell("never = 1")])
     for name, nb in (("01_good.ipynb", good), ("02_bad.ipynb", bad)):
         nbformat.write(nb, str(tmp_path / name))
-    results = run.run_notebooks([tmp_path / "02_bad.ipynb", tmp_path / "01_good.ipynb"], "fast",
-                                    build_dir=tmp_path / "build", timeout=120)
+    results = run.run_notebooks(
+        [tmp_path / "02_bad.ipynb", tmp_path / "01_good.ipynb"], "fast", build_dir=tmp_path / "build", timeout=120
+    )
     assert results[0]["status"].startswith("FAILED at cell 1: ZeroDivisionError")
     assert results[1]["status"] == "ok"  # the run went on after the failure
     assert results[1]["metrics"] == {"answer": 42, "mode": "fast"}

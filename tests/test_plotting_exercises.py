@@ -45,8 +45,12 @@ def test_check_close():
 
 def test_check_close_never_shows_the_expected_value():
     expected = np.array([0.64883, 1.23456])
-    for actual, words in [([0.1, 0.2], "far from"), ([0.66, 1.25], "within 10% of"),
-                          ([0.6499, 1.2349], "within 1% of"), ([np.nan, 1.0], "NaN or inf")]:
+    for actual, words in [
+        ([0.1, 0.2], "far from"),
+        ([0.66, 1.25], "within 10% of"),
+        ([0.6499, 1.2349], "within 1% of"),
+        ([np.nan, 1.0], "NaN or inf"),
+    ]:
         with pytest.raises(ExerciseCheckFailed, match=words) as failure:
             check_close(actual, expected, "the MAE", rtol=1e-5)
         assert "0.648" not in str(failure.value) and "1.23" not in str(failure.value)
@@ -72,6 +76,7 @@ def via_package(g, c):
 
 def via_import(g, c):
     from utils.lessons.lesson01_gradients import clip_by_norm as mine
+
     return mine(g, c)
 
 

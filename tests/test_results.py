@@ -14,8 +14,7 @@ import pytest
 
 from utils.core.paths import NOTEBOOKS_DIR, REPO_ROOT
 from utils.tools import notebooks as nbtools
-from utils.tools import run
-from utils.tools import results
+from utils.tools import results, run
 from utils.tools.cli import main
 
 LESSONS = [path.name for path in nbtools.lesson_notebooks()]
@@ -33,10 +32,18 @@ def sample_report(mode="full", lessons=LESSONS) -> dict:
     for number, lesson in enumerate(lessons):
         metrics = {name: 0.1 + number / 100 + index / 1000 for index, name in enumerate(template_metrics(lesson))}
         metrics.update(train_seconds=1234.5678, tiny_error=2.4e-7, diverged=True, chosen="GRU", epochs=20)
-        notebooks.append({"notebook": lesson, "mode": mode, "status": "ok", "seconds": 60.0 + number,
-                          "metrics": metrics})
-    return {"mode": mode, "date": "2030-01-02", "machine": "CPU: Test CPU (2 cores), no GPU, TensorFlow 9.9.9",
-            "python": "3.99.0", "tensorflow": "9.9.9", "keras": "9.8.7", "notebooks": notebooks}
+        notebooks.append(
+            {"notebook": lesson, "mode": mode, "status": "ok", "seconds": 60.0 + number, "metrics": metrics}
+        )
+    return {
+        "mode": mode,
+        "date": "2030-01-02",
+        "machine": "CPU: Test CPU (2 cores), no GPU, TensorFlow 9.9.9",
+        "python": "3.99.0",
+        "tensorflow": "9.9.9",
+        "keras": "9.8.7",
+        "notebooks": notebooks,
+    }
 
 
 @pytest.fixture
@@ -80,8 +87,9 @@ def test_update_from_stores_the_run_and_fills_every_box(generated):
         assert "| `train_seconds` | 1,235 |" in box and "| `tiny_error` | 2.4e-07 |" in box
         assert "| `diverged` | yes |" in box and "not meaningful" in box
         untouched = [cell for i, cell in enumerate(nb.cells) if i not in tagged]
-        assert [c.source for c in untouched] == [c.source for c in original.cells if results.CELL_TAG
-                                                 not in c.metadata.get("tags", [])]
+        assert [c.source for c in untouched] == [
+            c.source for c in original.cells if results.CELL_TAG not in c.metadata.get("tags", [])
+        ]
         assert nbtools.hygiene_problems(nb) == []
 
 
@@ -137,11 +145,14 @@ def test_instructors_markers_get_a_times_table(generated):
     assert "| 07 | 67 s |" in text and "old" not in text and text.endswith("\n\nEnd.\n")
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda r: r.update(mode="fast"), "fast-mode report"),
-    (lambda r: r["notebooks"][3].update(status="FAILED at cell 7: ValueError: boom"), "FAILED at cell 7"),
-    (lambda r: r["notebooks"].pop(5), f"no report and no stored entry for {LESSONS[5]}"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda r: r.update(mode="fast"), "fast-mode report"),
+        (lambda r: r["notebooks"][3].update(status="FAILED at cell 7: ValueError: boom"), "FAILED at cell 7"),
+        (lambda r: r["notebooks"].pop(5), f"no report and no stored entry for {LESSONS[5]}"),
+    ],
+)
 def test_update_from_refuses_a_report_that_cannot_serve(course, change, message):
     report = sample_report()
     change(report)
@@ -211,18 +222,38 @@ def test_several_reports_make_one_run_and_the_later_wins(course):
     assert dates[LESSONS[3]] == "2030-03-04" and dates[LESSONS[0]] == "2030-01-02"
 
 
-@pytest.mark.parametrize("value, shown", [
-    (0.40123, "0.401"), (0.15, "0.150"), (15.0, "15.0"), (99.96, "100"), (261.3, "261"), (1234.5, "1,234"),
-    (2.4e-7, "2.4e-07"), (0.0, "0"), (False, "no"), (100, "100"), ("a|b", "a\\|b"),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (0.40123, "0.401"),
+        (0.15, "0.150"),
+        (15.0, "15.0"),
+        (99.96, "100"),
+        (261.3, "261"),
+        (1234.5, "1,234"),
+        (2.4e-7, "2.4e-07"),
+        (0.0, "0"),
+        (False, "no"),
+        (100, "100"),
+        ("a|b", "a\\|b"),
+    ],
+)
 def test_values_are_rounded_for_reading(value, shown):
     assert results.format_value(value) == shown
 
 
 def test_run_writes_the_machine_and_versions_that_results_need(course, monkeypatch):
-    monkeypatch.setattr(run, "execute_notebook", lambda path, mode, out_dir, timeout: {
-        "notebook": path.name, "mode": mode, "status": "ok", "seconds": 1.0,
-        "metrics": sample_report()["notebooks"][LESSONS.index(path.name)]["metrics"]})
+    monkeypatch.setattr(
+        run,
+        "execute_notebook",
+        lambda path, mode, out_dir, timeout: {
+            "notebook": path.name,
+            "mode": mode,
+            "status": "ok",
+            "seconds": 1.0,
+            "metrics": sample_report()["notebooks"][LESSONS.index(path.name)]["metrics"],
+        },
+    )
     run.run_notebooks(nbtools.lesson_notebooks(course / "notebooks"), "full", build_dir=course / "build")
     report = json.loads((course / "build" / "report.json").read_text())
     assert set(results.RUN_KEYS) <= set(report) and report["mode"] == "full"

@@ -51,8 +51,11 @@ def readme_course_table(rows: list[dict]) -> str:
     colab = "https://colab.research.google.com/github/{repo}/blob/{branch}/notebooks/{file}"
     badge = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
     lines = ["| # | lesson | what you leave with | open |", "|---|---|---|---|"]
-    lines += [f"| {r['number']} | [{r['title']}](notebooks/{r['file']}) | {r['summary']} | "
-              f"{badge}({colab.format(file=r['file'], **config)}) |" for r in rows]
+    lines += [
+        f"| {r['number']} | [{r['title']}](notebooks/{r['file']}) | {r['summary']} | "
+        f"{badge}({colab.format(file=r['file'], **config)}) |"
+        for r in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -164,8 +167,9 @@ def generated_files(root: Path = REPO_ROOT) -> dict[Path, str]:
     cell = next((c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("## The course map")), None)
     if cell is None:
         raise MapError(f"{start.name} has no markdown cell starting with '## The course map'")
-    cell.source = replace_table_after(cell.source + "\n", "## The course map", notebook_course_table(rows),
-                                      start.name).rstrip("\n")
+    cell.source = replace_table_after(
+        cell.source + "\n", "## The course map", notebook_course_table(rows), start.name
+    ).rstrip("\n")
     files[start] = nbtools.notebook_text(nb)
     return files
 

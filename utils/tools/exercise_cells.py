@@ -22,7 +22,7 @@ ANY_HEADING = re.compile(r"^#{1,3} ", re.M)
 class Exercise:
     number: int
     title: str
-    solution_index: int      # index of the solution cell in nb.cells
+    solution_index: int  # index of the solution cell in nb.cells
     check_indices: list[int]  # indices of the check cells that follow it
 
     @property
@@ -75,7 +75,7 @@ def with_answer(source: str, answer: str) -> str:
     lines = source.splitlines()
     indent = lines[first][: len(lines[first]) - len(lines[first].lstrip())]
     body = [indent + line if line.strip() else line for line in answer.strip("\n").splitlines()]
-    return "\n".join(lines[:first] + body + lines[last + 1:])
+    return "\n".join(lines[:first] + body + lines[last + 1 :])
 
 
 def assigned_names(code: str) -> set[str]:
@@ -94,7 +94,7 @@ def assigned_names(code: str) -> set[str]:
 def solution_code(source: str) -> str:
     """The code inside the solution region (markers excluded), dedented."""
     first, last = solution_region(source)
-    return textwrap.dedent("\n".join(source.splitlines()[first + 1:last]))
+    return textwrap.dedent("\n".join(source.splitlines()[first + 1 : last]))
 
 
 # ---------------------------------------------------------------- static rules (issue 23)

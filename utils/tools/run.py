@@ -46,8 +46,9 @@ def execute_notebook(path: Path, mode: str, out_dir: Path, timeout: int) -> dict
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = read(path)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     with tempfile.TemporaryDirectory() as tmp:
         metrics_file = Path(tmp) / "metrics.json"
         start = time.perf_counter()
@@ -62,8 +63,7 @@ def execute_notebook(path: Path, mode: str, out_dir: Path, timeout: int) -> dict
         seconds = time.perf_counter() - start
         metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
     write(nb, Path(out_dir) / path.name)
-    return {"notebook": path.name, "mode": mode, "status": status,
-            "seconds": round(seconds, 1), "metrics": metrics}
+    return {"notebook": path.name, "mode": mode, "status": status, "seconds": round(seconds, 1), "metrics": metrics}
 
 
 def report_markdown(results: list[dict]) -> str:
@@ -76,9 +76,7 @@ def report_markdown(results: list[dict]) -> str:
         "|---|---|---:|---|",
     ]
     for r in results:
-        shown = ", ".join(
-            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in r["metrics"].items()
-        )
+        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in r["metrics"].items())
         lines.append(f"| {r['notebook']} | {r['status']} | {r['seconds']:.1f} | {shown} |")
     total = sum(r["seconds"] for r in results)
     lines += ["", f"Total: {total:.0f} s for {len(results)} notebook(s)."]
@@ -90,12 +88,17 @@ def run_environment(mode: str) -> dict:
     from ..core.environment import environment_report
 
     versions = environment_report()
-    return {"mode": mode, "date": time.strftime("%Y-%m-%d"), "machine": versions["machine"],
-            "python": versions["python"], "tensorflow": versions["tensorflow"], "keras": versions["keras"]}
+    return {
+        "mode": mode,
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": versions["machine"],
+        "python": versions["python"],
+        "tensorflow": versions["tensorflow"],
+        "keras": versions["keras"],
+    }
 
 
-def run_notebooks(notebooks: list[Path], mode: str, build_dir: Path = BUILD_DIR,
-                  timeout: int = 1800) -> list[dict]:
+def run_notebooks(notebooks: list[Path], mode: str, build_dir: Path = BUILD_DIR, timeout: int = 1800) -> list[dict]:
     """Execute notebooks one after another; write build/report.json and report.md.
 
     report.json is {mode, date, machine, python, tensorflow, keras, notebooks: [one
