@@ -30,6 +30,7 @@ from queue import Empty
 import pytest
 
 os.environ.setdefault("COURSE_MODE", "fast")
+pytest_plugins = ["pytester"]  # tests/test_exercise_trials.py runs this plugin on a tiny lesson
 
 REPO_ROOT = Path(__file__).resolve().parent
 WRONG_DIR = REPO_ROOT / "tests" / "wrong_answers"
