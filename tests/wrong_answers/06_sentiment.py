@@ -1,4 +1,7 @@
-"""Plausible wrong answers to lesson 06's exercises (run by tests/test_exercise_checks.py)."""
+"""Plausible wrong answers to lesson 06's exercises (run by conftest.py inside nbval's kernel).
+
+LIKELY marks the most likely mistakes: the check's hint must contain the phrase given.
+"""
 
 WRONG_ANSWERS = {
     1: {
@@ -100,91 +103,121 @@ return vocab_size * embedding_dim + 2 * one_gru + 2 * units + 1
 """,
     },
     4: {
-        "single words only (ngrams not set)": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, output_mode="tf_idf")
-bigram_vectorizer.adapt(train_df.text.to_numpy())
-train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
-utils.set_seed(SEEDS[0])
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-train_classifier(bigram_model, train_pairs, val_pairs)
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
-bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+        "single words only (the ngrams argument ignored)": """
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, output_mode="tf_idf")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+model.fit(text.make_dataset(vectorizer, train_texts, train_labels, BATCH_SIZE, shuffle=True),
+          epochs=BAG_EPOCHS, verbose=0)
+return vectorizer, model
+""",
+        "trained on the validation sentences (they are data too)": """
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+model.fit(text.make_dataset(vectorizer, val_df.text, val_df.label, BATCH_SIZE, shuffle=True),
+          epochs=BAG_EPOCHS, verbose=0)
+return vectorizer, model
+""",
+        "trained on the training and validation sentences together": """
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+texts = pd.concat([pd.Series(np.asarray(train_texts)), val_df.text], ignore_index=True)
+labels = np.concatenate([np.asarray(train_labels), val_df.label.to_numpy()])
+model.fit(text.make_dataset(vectorizer, texts, labels, BATCH_SIZE, shuffle=True),
+          epochs=BAG_EPOCHS, verbose=0)
+return vectorizer, model
 """,
         "the vocabulary adapted on the training and validation sentences": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
-bigram_vectorizer.adapt(np.concatenate([train_df.text.to_numpy(), val_df.text.to_numpy()]))
-train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
-utils.set_seed(SEEDS[0])
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-train_classifier(bigram_model, train_pairs, val_pairs)
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
-bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(np.concatenate([np.asarray(train_texts), val_df.text.to_numpy()]))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+model.fit(text.make_dataset(vectorizer, train_texts, train_labels, BATCH_SIZE, shuffle=True),
+          epochs=BAG_EPOCHS, verbose=0)
+return vectorizer, model
 """,
-        "the accuracy measured on the test split": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
-bigram_vectorizer.adapt(train_df.text.to_numpy())
-train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
-utils.set_seed(SEEDS[0])
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-train_classifier(bigram_model, train_pairs, val_pairs)
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, test_df.text) >= 0.5
-bigram_val_accuracy = float(np.mean(predicted == test_df.label.to_numpy()))
+        "early stopping on the validation split, with the lesson's helpers": """
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+train_data, val_data, _ = split_pipelines(vectorizer)
+train_classifier(model, train_data, val_data)
+return vectorizer, model
 """,
-        "the accuracy measured on the training split": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
-bigram_vectorizer.adapt(train_df.text.to_numpy())
-train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
-utils.set_seed(SEEDS[0])
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-train_classifier(bigram_model, train_pairs, val_pairs)
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, train_df.text) >= 0.5
-bigram_val_accuracy = float(np.mean(predicted == train_df.label.to_numpy()))
+        "the lesson's training labels instead of the argument": """
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+model.fit(text.make_dataset(vectorizer, train_df.text, train_df.label, BATCH_SIZE, shuffle=True), epochs=BAG_EPOCHS,
+          verbose=0)
+return vectorizer, model
 """,
         "the model never trained": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
-bigram_vectorizer.adapt(train_df.text.to_numpy())
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-bigram_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
-bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+return vectorizer, model
 """,
-        "the predictions thresholded at the wrong side (P < 0.5 called positive)": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="tf_idf")
-bigram_vectorizer.adapt(train_df.text.to_numpy())
-train_pairs, val_pairs, test_pairs = split_pipelines(bigram_vectorizer)
-utils.set_seed(SEEDS[0])
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-train_classifier(bigram_model, train_pairs, val_pairs)
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) < 0.5
-bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
-""",
-        "the vocabulary size of the single-word bag (max_tokens=MAX_TOKENS)": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=MAX_TOKENS, ngrams=2, output_mode="tf_idf")
-bigram_vectorizer.adapt(train_df.text.to_numpy())
-train_pairs, val_pairs, _ = split_pipelines(bigram_vectorizer)
-utils.set_seed(SEEDS[0])
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-train_classifier(bigram_model, train_pairs, val_pairs)
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
-bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+        "the vocabulary adapted on the lesson's training split, not the argument": """
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(train_df.text.to_numpy())
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+model.fit(text.make_dataset(vectorizer, train_texts, train_labels, BATCH_SIZE, shuffle=True),
+          epochs=BAG_EPOCHS, verbose=0)
+return vectorizer, model
 """,
         "counts instead of tf-idf": """
-bigram_vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=2, output_mode="count")
-bigram_vectorizer.adapt(train_df.text.to_numpy())
-train_pairs, val_pairs, _ = split_pipelines(bigram_vectorizer)
-utils.set_seed(SEEDS[0])
-bigram_model = keras.Sequential([keras.Input(shape=(bigram_vectorizer.vocabulary_size(),)),
-                                 keras.layers.Dense(1, activation="sigmoid")], name="bag_of_bigrams")
-train_classifier(bigram_model, train_pairs, val_pairs)
-predicted = text.predict_sentiment(bigram_model, bigram_vectorizer, val_df.text) >= 0.5
-bigram_val_accuracy = float(np.mean(predicted == val_df.label.to_numpy()))
+vectorizer = keras.layers.TextVectorization(max_tokens=2 * MAX_TOKENS, ngrams=ngrams, output_mode="count")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+model.fit(text.make_dataset(vectorizer, train_texts, train_labels, BATCH_SIZE, shuffle=True),
+          epochs=BAG_EPOCHS, verbose=0)
+return vectorizer, model
+""",
+        "the single-word bag's vocabulary size (max_tokens=MAX_TOKENS)": """
+vectorizer = keras.layers.TextVectorization(max_tokens=MAX_TOKENS, ngrams=ngrams, output_mode="tf_idf")
+vectorizer.adapt(np.asarray(train_texts))
+model = keras.Sequential([keras.Input(shape=(vectorizer.vocabulary_size(),)),
+                          keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
+model.fit(text.make_dataset(vectorizer, train_texts, train_labels, BATCH_SIZE, shuffle=True),
+          epochs=BAG_EPOCHS, verbose=0)
+return vectorizer, model
 """,
     },
+}
+
+# The most likely mistakes per exercise, and a phrase the check's hint must contain for each.
+LIKELY = {
+    1: {"padding counted as tokens": "counted the padding (id 0) as tokens",
+        "adapted on the training and the measured sentences together": "adapted on the measured sentences too",
+        "measured on the training sentences": "measured the training sentences"},
+    2: {"precision and recall swapped": "swapped",
+        "the threshold ignored (always 0.5)": "ignores the threshold"},
+    3: {"one GRU only (the backward direction forgotten)": "backward GRU",
+        "the Dense layer reads units, not 2 x units": "both directions",
+        "one bias per gate (the reset_after=False count)": "one bias per gate"},
+    4: {"trained on the validation sentences (they are data too)": "validation or test split",
+        "trained on the training and validation sentences together": "validation or test split",
+        "early stopping on the validation split, with the lesson's helpers": "through split_pipelines",
+        "the lesson's training labels instead of the argument": "made-up labels",
+        "single words only (the ngrams argument ignored)": "use the argument"},
 }
