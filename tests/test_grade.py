@@ -42,7 +42,7 @@ def fill_in(source: str, code: str) -> str:
     stub_lines = 2 if at + 1 < len(lines) and lines[at + 1].strip() == student.STUDENT_STUB[1] else 1
     indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
     body = [indent + line if line.strip() else line for line in textwrap.dedent(code).strip("\n").splitlines()]
-    return "\n".join(lines[:at] + body + lines[at + stub_lines:])
+    return "\n".join(lines[:at] + body + lines[at + stub_lines :])
 
 
 def answered(lesson_nb, answers: dict[int, str]):
@@ -136,22 +136,28 @@ if course.resolve() != Path({str(REPO_ROOT.resolve())!r}):  # this test's own sa
 
 
 def synthetic_lesson():
-    return new_notebook(cells=[
-        new_markdown_cell("# 97 · Synthetic lesson\n\nA tiny lesson for the grader's tests."),
-        new_markdown_cell("## Setup"),
-        new_code_cell(SETUP),
-        new_markdown_cell("## Lesson"),
-        new_code_cell("data = np.arange(10.0)\nprint(data.mean())"),
-        new_markdown_cell("### Exercise 1: the mean"),
-        new_code_cell("### BEGIN SOLUTION\nmean_value = float(np.mean(data))\n### END SOLUTION"),
-        new_code_cell("with utils.exercise(1):\n    utils.check_close(float(mean_value), data.sum() / len(data), 'the mean')"),
-        new_markdown_cell("## More lesson"),
-        new_code_cell("spread = float(data.std())\nprint(spread)"),
-        new_markdown_cell("### Exercise 2: double"),
-        new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"),
-        new_code_cell("with utils.exercise(2):\n    utils.check_written_by_hand(double, 'double')\n"
-                      "    utils.check(all(float(double(x)) == 2.0 * x for x in range(5)), 'twice the input')"),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# 97 · Synthetic lesson\n\nA tiny lesson for the grader's tests."),
+            new_markdown_cell("## Setup"),
+            new_code_cell(SETUP),
+            new_markdown_cell("## Lesson"),
+            new_code_cell("data = np.arange(10.0)\nprint(data.mean())"),
+            new_markdown_cell("### Exercise 1: the mean"),
+            new_code_cell("### BEGIN SOLUTION\nmean_value = float(np.mean(data))\n### END SOLUTION"),
+            new_code_cell(
+                "with utils.exercise(1):\n    utils.check_close(float(mean_value), data.sum() / len(data), 'the mean')"
+            ),
+            new_markdown_cell("## More lesson"),
+            new_code_cell("spread = float(data.std())\nprint(spread)"),
+            new_markdown_cell("### Exercise 2: double"),
+            new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"),
+            new_code_cell(
+                "with utils.exercise(2):\n    utils.check_written_by_hand(double, 'double')\n"
+                "    utils.check(all(float(double(x)) == 2.0 * x for x in range(5)), 'twice the input')"
+            ),
+        ]
+    )
 
 
 def cells_of(nb, number: int) -> list[int]:
@@ -183,8 +189,10 @@ def submissions(lesson) -> dict[str, object]:
 
     renumbered = answered(lesson, RIGHT)
     one, two = heading_index(renumbered, 1), heading_index(renumbered, 2)
-    renumbered.cells[one].source, renumbered.cells[two].source = (renumbered.cells[two].source,
-                                                                  renumbered.cells[one].source)
+    renumbered.cells[one].source, renumbered.cells[two].source = (
+        renumbered.cells[two].source,
+        renumbered.cells[one].source,
+    )
     for cell in renumbered.cells:
         cell.id = uuid.uuid4().hex[:8]  # a notebook rebuilt by hand: no cell matches the lesson's ids
     double_cell = renumbered.cells[cells_of(lesson, 2)[0]]  # now graded as the answer to Exercise 1
@@ -192,7 +200,9 @@ def submissions(lesson) -> dict[str, object]:
     cases["renumbered_and_broken"] = renumbered
 
     rebound = prepend(answered(lesson, WRONG), 1, REBIND)
-    rebound.cells[cells_of(rebound, 2)[0]].source = FAKE_EXCEPTION + "\n\ndef double(x):\n    raise ExerciseCheckFailed('Not yet: fine')"
+    rebound.cells[cells_of(rebound, 2)[0]].source = (
+        FAKE_EXCEPTION + "\n\ndef double(x):\n    raise ExerciseCheckFailed('Not yet: fine')"
+    )
     cases["rebound_and_fake_exception"] = rebound
     patched = prepend(answered(lesson, WRONG), 1, PATCH)
     patched.cells[cells_of(patched, 2)[0]].source += "\n\n\ndef all(values):\n    return True"
@@ -211,8 +221,12 @@ def instructor_files() -> dict[str, str]:
 
 
 def still_there(files: dict[str, str]) -> dict[str, str]:
-    return {name: ("exists" if kind == "exists" else hashlib.sha256(Path(name).read_bytes()).hexdigest())
-            if Path(name).is_file() else "missing" for name, kind in files.items()}
+    return {
+        name: ("exists" if kind == "exists" else hashlib.sha256(Path(name).read_bytes()).hexdigest())
+        if Path(name).is_file()
+        else "missing"
+        for name, kind in files.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -243,20 +257,30 @@ def batch(tmp_path_factory, lessons):
     before = instructor_files()
     results = grading.grade([str(subs), str(notes)], "fast", 120, out / "executed", lessons_folder=lessons)
     markdown = grading.write_reports(results, out, "fast")
-    return {"out": out, "lesson": lesson, "before": before, "after": still_there(before),
-            "grades": read_grades(out), "markdown": markdown}
+    return {
+        "out": out,
+        "lesson": lesson,
+        "before": before,
+        "after": still_there(before),
+        "grades": read_grades(out),
+        "markdown": markdown,
+    }
 
 
 def test_one_entry_per_file_and_checkpoints_skipped(batch):
-    assert sorted(batch["grades"]) == sorted([*submissions(batch["lesson"]), "corrupted", "notes", "random",
-                                              "stranger"])
+    assert sorted(batch["grades"]) == sorted(
+        [*submissions(batch["lesson"]), "corrupted", "notes", "random", "stranger"]
+    )
     assert len(batch["grades"]["solved"]) == 2
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("solved", ["passed", "passed"]),
-    ("wrong_then_unsolved", ["not yet", "not attempted"]),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("solved", ["passed", "passed"]),
+        ("wrong_then_unsolved", ["not yet", "not attempted"]),
+    ],
+)
 def test_honest_submissions_get_what_they_earned_and_no_problem(batch, name, expected):
     rows = batch["grades"][name]
     assert outcomes(rows) == expected
@@ -270,25 +294,45 @@ def test_wrong_answers_are_not_yet_with_the_checks_hint(batch):
     assert "| wrong_then_unsolved | not yet | not attempted | 0/2 |" in batch["markdown"]
 
 
-@pytest.mark.parametrize("name, expected_outcomes, expected_problems", [
-    ("edited_checks", ["not yet", "not yet"], [
-        "the exercise headings differ from the lesson's: found [2], the lesson has [1, 2]",
-        "Exercise 1: a check cell was edited in the submission",
-        "Exercise 2: a check cell is missing from the submission"]),
-    ("renumbered_and_broken", ["not attempted", "error"], [
-        "the exercise headings differ from the lesson's: found [2, 1], the lesson has [1, 2]"]),
-    ("rebound_and_fake_exception", ["not yet", "not yet"], [
-        "Exercise 1: tampering: utils.check is not the course's own",
-        "Exercise 1: tampering: utils.exercise is not the course's own",
-        "Exercise 2: tampering: utils.ExerciseCheckFailed is not the course's own",
-        "Exercise 2: tampering: utils.core.exercises.ExerciseCheckFailed is not the course's own"]),
-    ("patched_and_shadowed", ["error", "not yet"], [
-        "Exercise 1: tampering: utils.core.exercises.check_close is not the course's own",
-        "Exercise 1: tampering: numpy.allclose is replaced by code from the notebook",
-        "Exercise 2: tampering: the builtin `all` is shadowed by a function the notebook defines"]),
-    ("forged_and_hostile", ["error", "error"], [
-        "Exercise 1: the course's check did not report exactly once"]),
-])
+@pytest.mark.parametrize(
+    "name, expected_outcomes, expected_problems",
+    [
+        (
+            "edited_checks",
+            ["not yet", "not yet"],
+            [
+                "the exercise headings differ from the lesson's: found [2], the lesson has [1, 2]",
+                "Exercise 1: a check cell was edited in the submission",
+                "Exercise 2: a check cell is missing from the submission",
+            ],
+        ),
+        (
+            "renumbered_and_broken",
+            ["not attempted", "error"],
+            ["the exercise headings differ from the lesson's: found [2, 1], the lesson has [1, 2]"],
+        ),
+        (
+            "rebound_and_fake_exception",
+            ["not yet", "not yet"],
+            [
+                "Exercise 1: tampering: utils.check is not the course's own",
+                "Exercise 1: tampering: utils.exercise is not the course's own",
+                "Exercise 2: tampering: utils.ExerciseCheckFailed is not the course's own",
+                "Exercise 2: tampering: utils.core.exercises.ExerciseCheckFailed is not the course's own",
+            ],
+        ),
+        (
+            "patched_and_shadowed",
+            ["error", "not yet"],
+            [
+                "Exercise 1: tampering: utils.core.exercises.check_close is not the course's own",
+                "Exercise 1: tampering: numpy.allclose is replaced by code from the notebook",
+                "Exercise 2: tampering: the builtin `all` is shadowed by a function the notebook defines",
+            ],
+        ),
+        ("forged_and_hostile", ["error", "error"], ["Exercise 1: the course's check did not report exactly once"]),
+    ],
+)
 def test_no_forgery_is_graded_passed_and_each_is_reported(batch, name, expected_outcomes, expected_problems):
     rows = batch["grades"][name]
     assert outcomes(rows) == expected_outcomes, rows
@@ -313,12 +357,15 @@ def test_a_broken_lesson_cell_is_reported_and_the_exercises_still_graded(batch):
     assert any(p.startswith("lesson cell ") and "(NameError: name 'data' is not defined)" in p for p in problems(rows))
 
 
-@pytest.mark.parametrize("name, problem", [
-    ("corrupted", "not a notebook: the file is not valid JSON"),
-    ("notes", "not a notebook (only .ipynb files are graded)"),
-    ("stranger", "cannot match its lesson '# 42 · Quantum GRUs'"),
-    ("random", "not a course notebook"),
-])
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("corrupted", "not a notebook: the file is not valid JSON"),
+        ("notes", "not a notebook (only .ipynb files are graded)"),
+        ("stranger", "cannot match its lesson '# 42 · Quantum GRUs'"),
+        ("random", "not a course notebook"),
+    ],
+)
 def test_files_that_cannot_be_graded_get_one_clear_line(batch, name, problem):
     rows = batch["grades"][name]
     assert outcomes(rows) == [] and len(problems(rows)) == 1
@@ -343,14 +390,17 @@ def process_gone(pid: int, wait: float = 10) -> bool:
 def test_a_notebook_that_never_ends_is_killed_kernel_included(tmp_path):
     pid_file = tmp_path / "kernel.pid"
     lesson = synthetic_lesson()
-    lesson.cells[2].source = (f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
-                              "import numpy as np  # no utils: the kernel is up in seconds")
+    lesson.cells[2].source = (
+        f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "import numpy as np  # no utils: the kernel is up in seconds"
+    )
     save(lesson, tmp_path / "lessons" / SYNTHETIC)
     nb = prepend(answered(lesson, {}), 1, "while True:\n    pass")
     save(nb, tmp_path / "subs" / "looper" / SYNTHETIC)
     started = time.monotonic()
-    results = grading.grade([str(tmp_path / "subs")], "fast", TIMEOUT, tmp_path / "executed",
-                            lessons_folder=tmp_path / "lessons")
+    results = grading.grade(
+        [str(tmp_path / "subs")], "fast", TIMEOUT, tmp_path / "executed", lessons_folder=tmp_path / "lessons"
+    )
     assert time.monotonic() - started < TIMEOUT + 30
     (looper,) = results
     assert [o.outcome for o in looper.outcomes] == ["timed out"] * 2
@@ -372,8 +422,11 @@ def test_folders_are_searched_for_notebooks_only(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("{}")
     found = grading.find_submissions([str(tmp_path), str(tmp_path / "alice" / "notes.txt")])
-    assert [(s.student, s.path.name) for s in found] == [("alice", "00.ipynb"), ("bob", "bob.ipynb"),
-                                                         ("notes", "notes.txt")]
+    assert [(s.student, s.path.name) for s in found] == [
+        ("alice", "00.ipynb"),
+        ("bob", "bob.ipynb"),
+        ("notes", "notes.txt"),
+    ]
 
 
 def test_the_lesson_is_matched_from_the_first_cells_heading():
@@ -396,12 +449,14 @@ def test_the_grading_notebook_is_the_lesson_with_only_the_answers_taken_from_the
     sources = [cell.source for cell in nb.cells]
     assert "data = np.arange(10.0)\nprint(data.mean())" in sources  # the lesson's own cell
     assert not any("np.zeros" in s or "an extra cell" in s for s in sources)
-    assert [nb.cells[p.answer].source for p in plans] == [fill_in(student.student_copy(lesson).cells[i].source, WRONG[n])
-                                                         for n, i in ((1, 6), (2, 11))]
+    assert [nb.cells[p.answer].source for p in plans] == [
+        fill_in(student.student_copy(lesson).cells[i].source, WRONG[n]) for n, i in ((1, 6), (2, 11))
+    ]
     for plan in plans:
         assert "'STEP': 'before'" in nb.cells[plan.before].source
-        assert all("'STEP': 'check'" in nb.cells[i].source and "'TOKEN': 'cafe'" in nb.cells[i].source
-                   for i in plan.checks)
+        assert all(
+            "'STEP': 'check'" in nb.cells[i].source and "'TOKEN': 'cafe'" in nb.cells[i].source for i in plan.checks
+        )
 
 
 def verdict_cell(token: str, *verdicts: dict, error=None):
@@ -418,8 +473,14 @@ def test_outcomes_are_read_from_the_verdict_lines_only():
     before = {"step": "before", "exercise": 1, "hooks": {"events.post_run_cell": 1}, "tampering": []}
 
     def check(outcome, detail="", tampering=(), hooks=None):
-        return {"step": "check", "exercise": 1, "hooks": hooks or before["hooks"], "tampering": list(tampering),
-                "outcome": outcome, "detail": detail}
+        return {
+            "step": "check",
+            "exercise": 1,
+            "hooks": hooks or before["hooks"],
+            "tampering": list(tampering),
+            "outcome": outcome,
+            "detail": detail,
+        }
 
     def outcome_of(answer_error=None, *check_cells, found=True, cells_run=None):
         cells = [verdict_cell(token, before), verdict_cell(token, error=answer_error), *check_cells]
@@ -429,11 +490,17 @@ def test_outcomes_are_read_from_the_verdict_lines_only():
         return grading.exercise_outcome(nb, plan, token, ("timed out", ""))
 
     assert outcome_of(None, verdict_cell(token, check("passed"))) == ("passed", "", [])
-    assert outcome_of(None, verdict_cell(token, check("passed")), verdict_cell(token, check("not yet", "use the mean.")))[:2] \
-        == ("not yet", "use the mean.")
-    assert outcome_of(("NotImplementedError", ""), verdict_cell(token, check("not attempted")))[:2] == ("not attempted", "")
-    assert outcome_of(("ValueError", "bad"), verdict_cell(token, check("passed")))[:2] \
-        == ("error", "your answer cell raised ValueError: bad")
+    assert outcome_of(
+        None, verdict_cell(token, check("passed")), verdict_cell(token, check("not yet", "use the mean."))
+    )[:2] == ("not yet", "use the mean.")
+    assert outcome_of(("NotImplementedError", ""), verdict_cell(token, check("not attempted")))[:2] == (
+        "not attempted",
+        "",
+    )
+    assert outcome_of(("ValueError", "bad"), verdict_cell(token, check("passed")))[:2] == (
+        "error",
+        "your answer cell raised ValueError: bad",
+    )
     assert outcome_of(None, verdict_cell(token, check("passed")), found=False)[0] == "not attempted"
     assert outcome_of(None, verdict_cell(token, check("passed")), cells_run=2)[:2] == ("timed out", "")
     # forged: a line printed with another token is ignored, two lines with ours are an error
@@ -448,10 +515,19 @@ def test_outcomes_are_read_from_the_verdict_lines_only():
 
 def test_reports_hold_a_table_per_lesson_and_the_problems(tmp_path):
     results = [
-        grading.Graded("bob", "subs/bob/a.ipynb", "00_start_here",
-                       [grading.Outcome(1, "passed"), grading.Outcome(2, "not yet", "use the mean.")]),
-        grading.Graded("alice", "subs/alice/a.ipynb", "00_start_here", [grading.Outcome(1, "timed out")],
-                       ["ran past the 600 s limit in cell 30"]),
+        grading.Graded(
+            "bob",
+            "subs/bob/a.ipynb",
+            "00_start_here",
+            [grading.Outcome(1, "passed"), grading.Outcome(2, "not yet", "use the mean.")],
+        ),
+        grading.Graded(
+            "alice",
+            "subs/alice/a.ipynb",
+            "00_start_here",
+            [grading.Outcome(1, "timed out")],
+            ["ran past the 600 s limit in cell 30"],
+        ),
         grading.Graded("carol", "subs/carol.txt", problems=["not a notebook"]),
     ]
     markdown = grading.write_reports(results, tmp_path, "fast")

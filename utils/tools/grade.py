@@ -65,17 +65,19 @@ from pathlib import Path
 import nbformat
 from nbformat.reader import NotJSONError
 
-from . import notebooks as nbtools
-from .exercise_cells import EXERCISE_HEADING, ANY_HEADING, Exercise, find_exercises
-from .student import strip_solutions
 from ..core.paths import NOTEBOOKS_DIR, REPO_ROOT
 from ..core.report import METRICS_ENV
+from . import notebooks as nbtools
+from .exercise_cells import ANY_HEADING, EXERCISE_HEADING, Exercise, find_exercises
+from .student import strip_solutions
 
-COURSE_PARTS = ("utils", "data", "notebooks")  # what each throwaway course copy holds
+COURSE_PARTS = ("utils", "data", "notebooks", "requirements.txt")  # what each throwaway course copy holds
 LESSON_HEADING = re.compile(r"^#\s*(\d+)\s*·\s*(.+?)\s*$")
 CELLS_RUN = "grade_cells_run"  # notebook metadata: how many cells the child finished
-NAME_RULE = ("The student's name is the folder directly holding the notebook, or the "
-             "file's name when it lies directly in the folder given or is named itself.")
+NAME_RULE = (
+    "The student's name is the folder directly holding the notebook, or the "
+    "file's name when it lies directly in the folder given or is named itself."
+)
 
 
 @dataclass
@@ -148,8 +150,9 @@ def match_lesson(nb, lessons: dict[tuple[str, str], Path]) -> Path:
         raise ValueError("not a course notebook: its first cell is not a `# NN · Title` heading")
     if heading not in lessons:
         known = ", ".join(path.stem for path in lessons.values())
-        raise ValueError(f"cannot match its lesson {nb.cells[0].source.splitlines()[0]!r} "
-                         f"to one of the course's ({known})")
+        raise ValueError(
+            f"cannot match its lesson {nb.cells[0].source.splitlines()[0]!r} to one of the course's ({known})"
+        )
     return lessons[heading]
 
 
@@ -181,10 +184,15 @@ class Execution:
 
 
 def copy_course(target: Path, source: Path = REPO_ROOT) -> Path:
-    """A throwaway copy of the parts of the course a notebook needs."""
+    """A throwaway copy of the parts of the course a notebook needs (those that exist)."""
     for part in COURSE_PARTS:
-        shutil.copytree(source / part, target / part,
-                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        if (source / part).is_dir():
+            shutil.copytree(
+                source / part, target / part, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+            )
+        elif (source / part).is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / part, target / part)
     return target
 
 
@@ -212,7 +220,12 @@ def run_in_course_copy(nb, lesson_name: str, mode: str, timeout: float, course_r
         with open(log, "w") as log_file:
             child = subprocess.Popen(
                 [sys.executable, "-m", "utils.tools.grade", str(notebook), str(executed), str(kernel_pid)],
-                cwd=course, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+                cwd=course,
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
             try:
                 exit_code = child.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -237,8 +250,13 @@ def execute_saving_each_cell(notebook: Path, executed: Path, kernel_pid: Path) -
     from nbclient import NotebookClient
 
     nb = nbtools.read(notebook)
-    client = NotebookClient(nb, timeout=None, allow_errors=True, kernel_name="python3",
-                            resources={"metadata": {"path": str(notebook.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=None,
+        allow_errors=True,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(notebook.parent)}},
+    )
     with client.setup_kernel():
         kernel_pid.write_text(str(client.km.provisioner.pid))
         for index, cell in enumerate(nb.cells):
@@ -454,18 +472,29 @@ main()
 def grader_cell(step: str, number: int, token: str, checks_source: str, check_source: str = ""):
     """A code cell that runs KERNEL_SOURCE in the kernel for `step` of exercise `number`."""
     name = f"_grader_{token}"
-    what = ("snapshot before your answer" if step == "before"
-            else "the lesson's own check, restored (what the submission holds here is not run)")
-    settings = {"TAG": VERDICT_TAG, "TOKEN": token, "STEP": step, "EXERCISE": number,
-                "CHECK_SOURCE": check_source, "CHECKS_SOURCE": checks_source,
-                "CHECKS_NAME": f"course_checks_{token}"}
-    source = "\n".join([
-        f"# Course grader, Exercise {number}: {what}.",
-        f"import builtins as {name}",
-        f"{name}.exec({name}.compile({KERNEL_SOURCE!r}, '<course grader>', 'exec'),",
-        f"            {{'__builtins__': {name}, 'USER': {name}.globals(), **{settings!r}}})",
-        f"del {name}",
-    ])
+    what = (
+        "snapshot before your answer"
+        if step == "before"
+        else "the lesson's own check, restored (what the submission holds here is not run)"
+    )
+    settings = {
+        "TAG": VERDICT_TAG,
+        "TOKEN": token,
+        "STEP": step,
+        "EXERCISE": number,
+        "CHECK_SOURCE": check_source,
+        "CHECKS_SOURCE": checks_source,
+        "CHECKS_NAME": f"course_checks_{token}",
+    }
+    source = "\n".join(
+        [
+            f"# Course grader, Exercise {number}: {what}.",
+            f"import builtins as {name}",
+            f"{name}.exec({name}.compile({KERNEL_SOURCE!r}, '<course grader>', 'exec'),",
+            f"            {{'__builtins__': {name}, 'USER': {name}.globals(), **{settings!r}}})",
+            f"del {name}",
+        ]
+    )
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata["grader"] = {"step": step, "exercise": number}
     return cell
@@ -475,11 +504,12 @@ def grader_cell(step: str, number: int, token: str, checks_source: str, check_so
 @dataclass
 class Plan:
     """Where one exercise's cells are in the grading notebook."""
+
     number: int
-    before: int = -1          # the grader's snapshot cell
-    answer: int = -1          # the student's answer cell
+    before: int = -1  # the grader's snapshot cell
+    answer: int = -1  # the student's answer cell
     checks: list[int] = field(default_factory=list)  # the grader's check cells
-    found: bool = True        # False: no answer in the submission (the lesson's stub ran)
+    found: bool = True  # False: no answer in the submission (the lesson's stub ran)
 
 
 def loose_exercises(nb) -> dict[int, list]:
@@ -513,11 +543,17 @@ def submission_problems(lesson_nb, lesson_exercises: list[Exercise], submission)
     problems = []
     loose = loose_exercises(submission)
     numbers = [ex.number for ex in lesson_exercises]
-    headings = [int(m.group(1)) for cell in submission.cells if cell.cell_type == "markdown"
-                for m in EXERCISE_HEADING.finditer(cell.source)]
+    headings = [
+        int(m.group(1))
+        for cell in submission.cells
+        if cell.cell_type == "markdown"
+        for m in EXERCISE_HEADING.finditer(cell.source)
+    ]
     if headings != numbers:
-        problems.append(f"the exercise headings differ from the lesson's: found {headings}, the lesson has {numbers}; "
-                        "answers were matched by cell id, else by heading")
+        problems.append(
+            f"the exercise headings differ from the lesson's: found {headings}, the lesson has {numbers}; "
+            "answers were matched by cell id, else by heading"
+        )
     for ex in lesson_exercises:
         theirs = loose.get(ex.number, [None])[1:]
         for position, index in enumerate(ex.check_indices):
@@ -526,9 +562,13 @@ def submission_problems(lesson_nb, lesson_exercises: list[Exercise], submission)
             if copy is None and position < len(theirs):
                 copy = theirs[position]
             if copy is None:
-                problems.append(f"Exercise {ex.number}: a check cell is missing from the submission; the lesson's was run")
+                problems.append(
+                    f"Exercise {ex.number}: a check cell is missing from the submission; the lesson's was run"
+                )
             elif not same_source(copy.source, original.source):
-                problems.append(f"Exercise {ex.number}: a check cell was edited in the submission; the lesson's own was run")
+                problems.append(
+                    f"Exercise {ex.number}: a check cell was edited in the submission; the lesson's own was run"
+                )
     return problems
 
 
@@ -587,14 +627,17 @@ def error_in(cell) -> tuple[str, str] | None:
 
 def verdicts(cell, token: str) -> list[dict]:
     """The grader's verdict lines printed by `cell` (exactly one when nothing interfered)."""
-    text = "".join(o.get("text", "") for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    text = "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    )
     prefix = f"{VERDICT_TAG} {token} "
     found = []
     for line in text.splitlines():
         if line.startswith(prefix):
             try:
-                found.append(json.loads(line[len(prefix):]))
+                found.append(json.loads(line[len(prefix) :]))
             except ValueError:
                 found.append({"broken": line})
     return found
@@ -607,15 +650,20 @@ def exercise_outcome(nb, plan: Plan, token: str, unreached: tuple[str, str]) -> 
         return (*unreached, [])
     before = verdicts(nb.cells[plan.before], token)
     checks = [verdicts(nb.cells[index], token) for index in plan.checks]
-    if len(before) != 1 or any(len(found) != 1 for found in checks) or \
-            any("broken" in v for v in before + [v for found in checks for v in found]):
+    if (
+        len(before) != 1
+        or any(len(found) != 1 for found in checks)
+        or any("broken" in v for v in before + [v for found in checks for v in found])
+    ):
         detail = "the course's check did not report exactly once (the kernel stopped, or its output was tampered with)"
         return "error", detail, [f"Exercise {plan.number}: {detail}"]
     before, checks = before[0], [found[0] for found in checks]
     seen_before = set(before["tampering"])
     tampering = sorted({item for v in checks for item in v["tampering"]} - seen_before)
-    changed = sorted({name for v in checks for name, count in v["hooks"].items() if before["hooks"].get(name) != count}
-                     | {name for v in checks for name in set(before["hooks"]) - set(v["hooks"])})
+    changed = sorted(
+        {name for v in checks for name, count in v["hooks"].items() if before["hooks"].get(name) != count}
+        | {name for v in checks for name in set(before["hooks"]) - set(v["hooks"])}
+    )
     if changed:
         tampering.append(f"the answer cell changed IPython hooks ({', '.join(changed)})")
     error = error_in(nb.cells[plan.answer])
@@ -638,13 +686,13 @@ def broken_lesson_cell(nb, plans: list[Plan]) -> str:
     for index, cell in enumerate(nb.cells):
         error = error_in(cell) if cell.cell_type == "code" and index not in ours else None
         if error:
-            return (f"lesson cell {index} failed ({error[0]}: {error[1]}); "
-                    "exercises after it may fail because of it")
+            return f"lesson cell {index} failed ({error[0]}: {error[1]}); exercises after it may fail because of it"
     return ""
 
 
-def grade_file(submission: Submission, lessons: dict, mode: str, timeout: float,
-               executed_dir: Path, course_root: Path = REPO_ROOT) -> Graded:
+def grade_file(
+    submission: Submission, lessons: dict, mode: str, timeout: float, executed_dir: Path, course_root: Path = REPO_ROOT
+) -> Graded:
     """Grade one file; every problem becomes a line in `problems`, never an exception."""
     graded = Graded(submission.student, str(submission.path))
     try:
@@ -659,8 +707,12 @@ def grade_file(submission: Submission, lessons: dict, mode: str, timeout: float,
     checks_source = (course_root / CHECKS_FILE).read_text()
     grading, plans = grading_notebook(lesson_nb, nb, token, checks_source)
     graded.problems += submission_problems(lesson_nb, find_exercises(lesson_nb), nb)
-    graded.problems += [f"Exercise {p.number}: no answer cell found in the submission (heading deleted?); "
-                        "the lesson's stub ran in its place" for p in plans if not p.found]
+    graded.problems += [
+        f"Exercise {p.number}: no answer cell found in the submission (heading deleted?); "
+        "the lesson's stub ran in its place"
+        for p in plans
+        if not p.found
+    ]
     run = run_in_course_copy(grading, lesson.name, mode, timeout, course_root)
     nbtools.write(run.notebook, executed_dir / submission.student / submission.path.name)
     unreached = ("timed out", "") if run.timed_out else ("error", "not run: the notebook stopped before it")
@@ -676,8 +728,14 @@ def grade_file(submission: Submission, lessons: dict, mode: str, timeout: float,
     return graded
 
 
-def grade(arguments: list[str], mode: str, timeout: float, executed_dir: Path,
-          lessons_folder: Path = NOTEBOOKS_DIR, course_root: Path = REPO_ROOT) -> list[Graded]:
+def grade(
+    arguments: list[str],
+    mode: str,
+    timeout: float,
+    executed_dir: Path,
+    lessons_folder: Path = NOTEBOOKS_DIR,
+    course_root: Path = REPO_ROOT,
+) -> list[Graded]:
     """Grade every submission found in `arguments`, one after another, against the lessons in
     `lessons_folder` (the course's by default); executed copies go to executed_dir/<student>/."""
     lessons, results = course_lessons(Path(lessons_folder)), []
@@ -686,8 +744,13 @@ def grade(arguments: list[str], mode: str, timeout: float, executed_dir: Path,
         try:
             results.append(grade_file(submission, lessons, mode, timeout, executed_dir, course_root))
         except Exception as error:  # whatever one file does, the batch goes on
-            results.append(Graded(submission.student, str(submission.path),
-                                  problems=[f"could not grade it: {type(error).__name__}: {one_line(error)}"]))
+            results.append(
+                Graded(
+                    submission.student,
+                    str(submission.path),
+                    problems=[f"could not grade it: {type(error).__name__}: {one_line(error)}"],
+                )
+            )
     return results
 
 
@@ -709,22 +772,32 @@ def table_cell(text: str) -> str:
 def lesson_table(rows: list[Graded]) -> list[str]:
     """Markdown lines: students x exercises, then the hints and errors behind the table."""
     numbers = sorted({o.exercise for r in rows for o in r.outcomes})
-    lines = ["| student | " + " | ".join(f"Exercise {n}" for n in numbers) + " | passed |",
-             "|---|" + "---|" * (len(numbers) + 1)]
+    lines = [
+        "| student | " + " | ".join(f"Exercise {n}" for n in numbers) + " | passed |",
+        "|---|" + "---|" * (len(numbers) + 1),
+    ]
     for r in rows:
         by_number = {o.exercise: o.outcome for o in r.outcomes}
         passed = sum(o.outcome == "passed" for o in r.outcomes)
-        lines.append(f"| {table_cell(r.student)} | " + " | ".join(by_number.get(n, "–") for n in numbers)
-                     + f" | {passed}/{len(numbers)} |")
-    details = [f"- {r.student}, Exercise {o.exercise}, {o.outcome}: {o.detail}"
-               for r in rows for o in r.outcomes if o.detail]
+        lines.append(
+            f"| {table_cell(r.student)} | "
+            + " | ".join(by_number.get(n, "–") for n in numbers)
+            + f" | {passed}/{len(numbers)} |"
+        )
+    details = [
+        f"- {r.student}, Exercise {o.exercise}, {o.outcome}: {o.detail}" for r in rows for o in r.outcomes if o.detail
+    ]
     return lines + ([""] + details if details else [])
 
 
 def grades_markdown(results: list[Graded], mode: str) -> str:
-    lines = [f"# Grades ({mode} mode)", "",
-             f"{len(results)} file(s) graded on {time.strftime('%Y-%m-%d %H:%M')}. Outcomes: passed, "
-             "not yet (a check failed), not attempted, error, timed out. All details: grades.csv.", ""]
+    lines = [
+        f"# Grades ({mode} mode)",
+        "",
+        f"{len(results)} file(s) graded on {time.strftime('%Y-%m-%d %H:%M')}. Outcomes: passed, "
+        "not yet (a check failed), not attempted, error, timed out. All details: grades.csv.",
+        "",
+    ]
     for lesson in sorted({r.lesson for r in results if r.lesson}):
         rows = sorted((r for r in results if r.lesson == lesson), key=lambda r: (r.student, r.file))
         lines += [f"## {lesson}", "", *lesson_table(rows), ""]

@@ -61,8 +61,12 @@ class Estimate:
 
     @property
     def minutes(self) -> float:
-        return (self.words / WORDS_PER_MINUTE + self.code_lines * MINUTES_PER_CODE_LINE
-                + len(self.exercises) * MINUTES_PER_EXERCISE + self.compute_minutes)
+        return (
+            self.words / WORDS_PER_MINUTE
+            + self.code_lines * MINUTES_PER_CODE_LINE
+            + len(self.exercises) * MINUTES_PER_EXERCISE
+            + self.compute_minutes
+        )
 
     @property
     def rounded(self) -> int:
@@ -181,8 +185,16 @@ def table(paths: list[Path] | None = None) -> list[dict]:
         stated_total = None
         if stated and stated.core is not None:
             stated_total = stated.core + (stated.optional or 0)
-        rows.append({"lesson": path.name, "core": core, "total": total, "stated_core": stated_core,
-                     "stated_total": stated_total, "stated_line": stated.line if stated else ""})
+        rows.append(
+            {
+                "lesson": path.name,
+                "core": core,
+                "total": total,
+                "stated_core": stated_core,
+                "stated_total": stated_total,
+                "stated_line": stated.line if stated else "",
+            }
+        )
     return rows
 
 
@@ -192,13 +204,15 @@ def within_tolerance(stated: int, estimated: float) -> bool:
 
 
 def report(rows: list[dict]) -> str:
-    lines = [f"Rule: words/{WORDS_PER_MINUTE} + code lines x {MINUTES_PER_CODE_LINE} + exercises x "
-             f"{MINUTES_PER_EXERCISE} + full-mode compute (minutes, rounded up to 5). The core leaves out "
-             "Going further sections and optional exercises.",
-             "",
-             "| lesson | core words | core code lines | core exercises | compute (min) | core by the rule | "
-             "stated core | total by the rule | stated total | core verdict |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Rule: words/{WORDS_PER_MINUTE} + code lines x {MINUTES_PER_CODE_LINE} + exercises x "
+        f"{MINUTES_PER_EXERCISE} + full-mode compute (minutes, rounded up to 5). The core leaves out "
+        "Going further sections and optional exercises.",
+        "",
+        "| lesson | core words | core code lines | core exercises | compute (min) | core by the rule | "
+        "stated core | total by the rule | stated total | core verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         core, total, stated = row["core"], row["total"], row["stated_core"]
         if stated is None:
@@ -209,7 +223,9 @@ def report(rows: list[dict]) -> str:
             verdict = f"stated {stated} vs rule {core.minutes:.0f}: restate"
         else:
             verdict = "ok"
-        lines.append(f"| {row['lesson']} | {core.words} | {core.code_lines} | {len(core.exercises)} | "
-                     f"{core.compute_minutes:.1f} | {core.rounded} | {stated if stated is not None else '–'} | "
-                     f"{total.rounded} | {row['stated_total'] if row['stated_total'] is not None else '–'} | {verdict} |")
+        lines.append(
+            f"| {row['lesson']} | {core.words} | {core.code_lines} | {len(core.exercises)} | "
+            f"{core.compute_minutes:.1f} | {core.rounded} | {stated if stated is not None else '–'} | "
+            f"{total.rounded} | {row['stated_total'] if row['stated_total'] is not None else '–'} | {verdict} |"
+        )
     return "\n".join(lines)

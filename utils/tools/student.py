@@ -61,7 +61,8 @@ def student_copy(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.
 def leftover_solutions(nb: nbformat.NotebookNode) -> list[int]:
     """Indices of code cells that still hold a solution marker (none in a student copy)."""
     return [
-        i for i, cell in enumerate(nb.cells)
+        i
+        for i, cell in enumerate(nb.cells)
         if cell.cell_type == "code" and (BEGIN_SOLUTION in cell.source or END_SOLUTION in cell.source)
     ]
 
