@@ -13,8 +13,7 @@ from utils.lessons import lesson10_deploy as deploy  # noqa: E402
 
 def small_forecaster(units=5, features=3, window=6):
     keras.utils.set_random_seed(0)
-    return keras.Sequential([keras.Input((window, features)), keras.layers.GRU(units),
-                             keras.layers.Dense(2)])
+    return keras.Sequential([keras.Input((window, features)), keras.layers.GRU(units), keras.layers.Dense(2)])
 
 
 def streamed(runner, windows, units=5):
@@ -28,9 +27,15 @@ def streamed(runner, windows, units=5):
 
 def small_char_model(vocab=11, units=6):
     keras.utils.set_random_seed(1)
-    return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 4),
-                             keras.layers.GRU(units, return_sequences=True), keras.layers.Dropout(0.5),
-                             keras.layers.Dense(vocab)])
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab, 4),
+            keras.layers.GRU(units, return_sequences=True),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(vocab),
+        ]
+    )
 
 
 def run_steps(step, sequences):
@@ -38,7 +43,7 @@ def run_steps(step, sequences):
     state = np.zeros((len(sequences), step.get_layer("gru_cell").units), dtype="float32")
     outputs = []
     for t in range(sequences.shape[1]):
-        result = step({"x_t": sequences[:, t], "state": state})
+        result = step([sequences[:, t], state])
         state = np.asarray(result["state"])
         outputs.append(np.asarray(result["output"]))
     return np.stack(outputs, axis=1)
@@ -70,7 +75,7 @@ def test_recorded_step_inputs_are_what_the_step_model_sees():
     assert seen["x_t"].shape == (24, 3) and seen["state"].shape == (24, 5)
     np.testing.assert_array_equal(seen["state"][:4], 0)  # every sequence starts from a zero state
     np.testing.assert_array_equal(seen["x_t"][4:8], windows[:, 1])  # time-major: step 1 of every sequence
-    after_one = np.asarray(step({"x_t": windows[:, 0], "state": seen["state"][:4]})["state"])
+    after_one = np.asarray(step([windows[:, 0], seen["state"][:4]])["state"])
     np.testing.assert_allclose(seen["state"][4:8], after_one, atol=1e-6)
 
 
@@ -81,8 +86,10 @@ def test_failure_reason_reads_the_signal_or_the_last_line():
 
 
 def test_converter_error_reason_keeps_the_first_op_line():
-    message = ("ConverterError: Could not translate MLIR to FlatBuffer.\n<unknown>:0: error: loc(fused): "
-               "'tf.TensorListReserve' op requires element_shape to be static\n'tf.While' op failed")
+    message = (
+        "ConverterError: Could not translate MLIR to FlatBuffer.\n<unknown>:0: error: loc(fused): "
+        "'tf.TensorListReserve' op requires element_shape to be static\n'tf.While' op failed"
+    )
     assert deploy.converter_error_reason(message) == "'tf.TensorListReserve' op requires element_shape to be static"
     assert deploy.converter_error_reason("ValueError: no good\nmore") == "ValueError: no good"
 
@@ -92,13 +99,17 @@ def reported(error=None):
     return f"print({deploy.RESULT_MARK!r}, {json.dumps(json.dumps({'seconds': 0.1, 'error': error}))})"
 
 
-@pytest.mark.parametrize("script, expected", [
-    ("import os; os.abort()", "SIGABRT"),
-    (reported("ValueError: no good"), "ValueError: no good"),
-    ("import sys; print('broken', file=sys.stderr); sys.exit(4)", "code 4: broken"),
-    ("pass", "code 0: no message"),  # a child that reports nothing
-    (reported(), "wrote no file"),  # a child that reports success without a file
-], ids=["abort", "exception", "exit code", "no report", "no file"])
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        ("import os; os.abort()", "SIGABRT"),
+        (reported("ValueError: no good"), "ValueError: no good"),
+        ("import sys; print('broken', file=sys.stderr); sys.exit(4)", "code 4: broken"),
+        ("pass", "code 0: no message"),  # a child that reports nothing
+        (reported(), "wrote no file"),  # a child that reports success without a file
+    ],
+    ids=["abort", "exception", "exit code", "no report", "no file"],
+)
 def test_a_failing_converter_becomes_a_result_row(monkeypatch, tmp_path, script, expected):
     monkeypatch.setattr(deploy, "_child_script", lambda jobs: script)
     row = deploy.convert_in_subprocess(tmp_path / "model", tmp_path / "out.tflite", "float16")
@@ -129,8 +140,10 @@ def fake_converter(jobs):
 def test_a_crash_in_one_child_loses_only_the_format_it_was_converting(monkeypatch, tmp_path, workers):
     monkeypatch.setattr(deploy, "_child_script", fake_converter)
     formats = ["float32", "float16", "dynamic-range int8", "full integer int8", "float32"]
-    jobs = [{"saved_model_dir": tmp_path, "tflite_path": tmp_path / f"{i}.tflite", "quantization": quantization}
-            for i, quantization in enumerate(formats)]
+    jobs = [
+        {"saved_model_dir": tmp_path, "tflite_path": tmp_path / f"{i}.tflite", "quantization": quantization}
+        for i, quantization in enumerate(formats)
+    ]
     rows = deploy.convert_all(jobs, workers=workers, timeout=2)
     assert [row["format"] for row in rows] == formats
     assert [row["converted"] for row in rows] == [True, False, True, False, True]
@@ -147,17 +160,22 @@ def test_a_step_model_converts_in_a_child_and_runs_in_litert(tmp_path):
     pytest.importorskip("ai_edge_litert")
     model = small_forecaster()
     step = deploy.step_model(model)
-    step.export(tmp_path / "step", verbose=False)
+    deploy.export_saved_model(step, tmp_path / "step")
     path = tmp_path / "step.tflite"
-    row, failed = deploy.convert_all([  # one child, two jobs: the one that raises does not stop the other
-        {"saved_model_dir": tmp_path / "step", "tflite_path": path},
-        {"saved_model_dir": tmp_path / "missing", "tflite_path": tmp_path / "missing.tflite"},
-    ], workers=1)
+    row, failed = deploy.convert_all(
+        [  # one child, two jobs: the one that raises does not stop the other
+            {"saved_model_dir": tmp_path / "step", "tflite_path": path},
+            {"saved_model_dir": tmp_path / "missing", "tflite_path": tmp_path / "missing.tflite"},
+        ],
+        workers=1,
+    )
     assert row["converted"], row["reason"]
     assert row["size (kB)"] == pytest.approx(path.stat().st_size / 1000)
     assert failed["converted"] is False and failed["reason"]
     windows = np.random.default_rng(3).normal(size=(5, 6, 3)).astype("float32")
-    np.testing.assert_allclose(streamed(deploy.litert_runner(path), windows), model.predict(windows, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(
+        streamed(deploy.litert_runner(path), windows), model.predict(windows, verbose=0), atol=1e-5
+    )
 
 
 @pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated")
@@ -166,10 +184,30 @@ def test_litert_runner_falls_back_to_tensorflow_lite(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ai_edge_litert.interpreter", None)
     model = small_forecaster()
     step = deploy.step_model(model)
-    step.export(tmp_path / "step", verbose=False)
+    deploy.export_saved_model(step, tmp_path / "step")
     deploy.convert_saved_model(tmp_path / "step", tmp_path / "step.tflite")
     runner = deploy.litert_runner(tmp_path / "step.tflite")
     assert type(runner).__module__.startswith("tensorflow.lite")
     windows = np.random.default_rng(4).normal(size=(2, 6, 3)).astype("float32")
     np.testing.assert_allclose(streamed(runner, windows), model.predict(windows, verbose=0), atol=1e-5)
 
+
+def test_export_saved_model_is_quiet_and_fixes_the_batch_when_asked(tmp_path, capsys):
+    import tensorflow as tf
+
+    model = small_forecaster()
+    windows = np.random.default_rng(5).normal(size=(3, 6, 3)).astype("float32")
+    deploy.export_saved_model(model, tmp_path / "free")
+    one_window = [tf.TensorSpec((1, 6, 3), tf.float32)]
+    deploy.export_saved_model(model, tmp_path / "fixed", input_signature=one_window)
+    assert capsys.readouterr().out == ""  # Keras' "Saved artifact at ..." swallowed
+    free = tf.saved_model.load(str(tmp_path / "free")).signatures["serving_default"]
+    fixed = tf.saved_model.load(str(tmp_path / "fixed")).signatures["serving_default"]
+    (free_input,) = free.structured_input_signature[1].values()
+    (fixed_input,) = fixed.structured_input_signature[1].values()
+    assert free_input.shape.as_list() == [None, 6, 3] and fixed_input.shape.as_list() == [1, 6, 3]
+    served = np.concatenate([next(iter(fixed(tf.constant(w[None])).values())).numpy() for w in windows])
+    np.testing.assert_allclose(served, model.predict(windows, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(
+        next(iter(free(tf.constant(windows)).values())).numpy(), model.predict(windows, verbose=0), atol=1e-5
+    )

@@ -43,7 +43,7 @@ def test_tokenizer_reserves_padding_and_start(tok):
 def test_encode_decode_round_trip_and_padding(tok):
     batch = tok.encode_batch(TEXTS)
     assert batch.shape == (len(TEXTS), tok.max_length) and batch.dtype == np.int32
-    assert (batch[1, len("3/3/21"):] == PAD_ID).all()
+    assert (batch[1, len("3/3/21") :] == PAD_ID).all()
     assert tok.decode_batch(batch) == TEXTS
     assert tok.decode([START_ID, *tok.encode("3/3"), PAD_ID, PAD_ID]) == "3/3"
     assert text_lengths(batch).tolist() == [len(t) for t in TEXTS]
@@ -181,14 +181,14 @@ def test_beam_of_one_is_greedy_and_a_wide_beam_is_exhaustive():
         np.testing.assert_array_equal(ids, greedy)
         assert np.isclose(total, log_probability(greedy))
         best = max(itertools.product(range(4), repeat=4), key=log_probability)
-        ids, total = beam_search(step, state, length=4, beam_width=4 ** 3)
+        ids, total = beam_search(step, state, length=4, beam_width=4**3)
         assert tuple(ids) == best and np.isclose(total, log_probability(best))
 
 
 def test_beam_search_beats_greedy_when_the_first_choice_misleads():
     table = np.full((3, 3, 3), 1 / 3)
     table[START_ID, START_ID] = [0.46, 0.10, 0.44]  # greedy takes 0 first ...
-    table[START_ID, 2] = [0.05, 0.05, 0.90]          # ... but after 2 the model is sure
+    table[START_ID, 2] = [0.05, 0.05, 0.90]  # ... but after 2 the model is sure
     table[2, 2] = [0.05, 0.05, 0.90]
     step, log_probability = markov_decoder(table)
     state = (np.array([START_ID]),)
@@ -261,3 +261,20 @@ def test_written_dates_examples_and_bad_split(dates):
     assert dates.query("locale == 'en_US' and style == 'short'")["text"].str.startswith("en-US: ").all()
     with pytest.raises(ValueError, match="unknown split 'dev'"):
         utils.load_written_dates("dev")
+
+
+def test_attention_mask_shaped_like_the_scores_ignores_padding_row_by_row():
+    """Lesson 08's portable mask: (batch, 1, keys), which every supported Keras accepts (3.5-3.11
+    do not add the middle axis to a (batch, keys) mask). Each row must see only its own keys."""
+    import keras
+
+    rng = np.random.default_rng(0)
+    queries = rng.normal(size=(3, 4, 6)).astype("float32")
+    keys = rng.normal(size=(3, 7, 6)).astype("float32")
+    lengths = [7, 3, 5]
+    keep = np.arange(7)[None, :] < np.array(lengths)[:, None]
+    attention = keras.layers.Attention()
+    batched = np.asarray(attention([queries, keys], mask=[None, keep[:, None, :]]))
+    for row, length in enumerate(lengths):
+        alone = np.asarray(attention([queries[row : row + 1], keys[row : row + 1, :length]]))
+        np.testing.assert_allclose(batched[row], alone[0], atol=1e-6)

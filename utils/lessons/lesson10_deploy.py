@@ -3,9 +3,11 @@
 Lesson 10 explains each piece; these are the shared versions:
 
 - `step_model`: a Keras model that runs one step of a trained [Embedding ->] GRU -> Dense
-  model: (input at one step, state) -> (output, new state), with the trained weights.
+  model: [input at one step, state] -> {output, new state}, with the trained weights.
 - `recorded_step_inputs`: the (input, state) pairs a step model sees while reading
   sequences (the representative data of full-integer quantisation).
+- `export_saved_model`: `model.export` (batch free or a fixed input signature), quietly, on
+  every supported Keras.
 - `convert_saved_model`: a SavedModel to a LiteRT (.tflite) file, float32 or quantised.
 - `convert_all`: several such conversions in child Python processes, so that a converter
   that crashes (an abort in C++) becomes a result row with the reason, not a dead kernel;
@@ -17,6 +19,8 @@ Lesson 10 explains each piece; these are the shared versions:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import signal
@@ -35,12 +39,16 @@ RESULT_MARK = "CONVERSION RESULT:"
 
 # ---------------------------------------------------------------- one step at a time
 def step_model(sequence_model, name: str = "step"):
-    """(inputs {"x_t", "state"}) -> outputs {"output", "state"}: one step of `sequence_model`.
+    """Inputs [x_t, state] -> outputs {"output", "state"}: one step of `sequence_model`.
 
     `sequence_model` is a trained Sequential [Embedding ->] GRU -> Dense (Dropout layers
     are skipped: they do nothing at inference). The step model has its own GRUCell and
     layers, loaded with the trained weights: a GRU layer is a loop over exactly such a
     cell, so carrying "state" from call to call gives the GRU's outputs, one step each.
+    Call it as `step([x_t, state])`. The inputs are a list, not a dict: some Keras 3
+    releases (3.8 among them) cannot export a model whose inputs are a dict, and a list
+    works in every Keras 3 the course supports; the exported signature still names them
+    "x_t" and "state" (the names of the Inputs), so a LiteRT runner takes them by name.
     """
     import keras
 
@@ -65,7 +73,7 @@ def step_model(sequence_model, name: str = "step"):
     head = dense.__class__.from_config(dense.get_config())
     output = head(new_state)
     head.set_weights(dense.get_weights())
-    return keras.Model({"x_t": x_t, "state": state}, {"output": output, "state": new_state}, name=name)
+    return keras.Model([x_t, state], {"output": output, "state": new_state}, name=name)
 
 
 def recorded_step_inputs(step, sequences) -> dict[str, np.ndarray]:
@@ -80,13 +88,34 @@ def recorded_step_inputs(step, sequences) -> dict[str, np.ndarray]:
     for t in range(sequences.shape[1]):
         seen["x_t"].append(sequences[:, t])
         seen["state"].append(state)
-        state = np.asarray(step({"x_t": sequences[:, t], "state": state})["state"])
+        state = np.asarray(step([sequences[:, t], state])["state"])
     return {name: np.concatenate(parts) for name, parts in seen.items()}
 
 
+# ---------------------------------------------------------------- export
+def export_saved_model(model, directory, input_signature=None) -> None:
+    """`model.export(directory)`: a SavedModel whose "serving_default" signature runs `model`, quietly.
+
+    `input_signature`: None (the model's inputs, batch size free) or a list of `tf.TensorSpec`
+    with the shapes the signature accepts (e.g. the batch fixed to 1). This is what
+    `model.export(directory, input_signature=..., verbose=False)` does in recent Keras; Keras 3.5
+    has neither argument, so a signature of our own goes through `keras.export.ExportArchive`
+    (what `model.export` uses inside) and Keras' printout of the endpoints is swallowed.
+    """
+    import keras
+
+    with contextlib.redirect_stdout(io.StringIO()):  # "Saved artifact at ...": no verbose=False in Keras 3.5
+        if input_signature is None:
+            model.export(str(directory))
+        else:
+            archive = keras.export.ExportArchive()
+            archive.track(model)
+            archive.add_endpoint("serve", model.__call__, input_signature=input_signature)
+            archive.write_out(str(directory))
+
+
 # ---------------------------------------------------------------- conversion to LiteRT
-def convert_saved_model(saved_model_dir, tflite_path, quantization: str = "float32",
-                        representative_npz=None) -> int:
+def convert_saved_model(saved_model_dir, tflite_path, quantization: str = "float32", representative_npz=None) -> int:
     """Convert a SavedModel (from `model.export`) to a .tflite file; return its size in bytes.
 
     quantization: "float32" (none), "float16" (weights stored as float16),
@@ -108,7 +137,7 @@ def convert_saved_model(saved_model_dir, tflite_path, quantization: str = "float
             raise ValueError("full integer quantisation needs representative_npz (example inputs)")
         examples = dict(np.load(representative_npz))
         n = len(next(iter(examples.values())))
-        converter.representative_dataset = lambda: ({k: v[i:i + 1] for k, v in examples.items()} for i in range(n))
+        converter.representative_dataset = lambda: ({k: v[i : i + 1] for k, v in examples.items()} for i in range(n))
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     flatbuffer = converter.convert()
     Path(tflite_path).write_bytes(flatbuffer)
@@ -138,7 +167,7 @@ def _child_script(jobs: list[dict]) -> str:
 def converter_error_reason(message: str) -> str:
     """One line of a converter's exception: TensorFlow's are long, and the first mention of an op says most."""
     lines = message.strip().splitlines() or ["no message"]
-    op_lines = [line[line.index("'tf."):].strip() for line in lines if "'tf." in line]
+    op_lines = [line[line.index("'tf.") :].strip() for line in lines if "'tf." in line]
     return (op_lines[0] if op_lines else lines[0])[:300]
 
 
@@ -155,25 +184,40 @@ def _result_row(job: dict, seconds: float, reason: str = "") -> dict:
     converted = not reason and Path(job["tflite_path"]).is_file()
     if not reason and not converted:
         reason = "the converter wrote no file"
-    return {"format": job["quantization"], "converted": converted,
-            "size (kB)": Path(job["tflite_path"]).stat().st_size / 1000 if converted else float("nan"),
-            "seconds": seconds, "reason": reason}
+    return {
+        "format": job["quantization"],
+        "converted": converted,
+        "size (kB)": Path(job["tflite_path"]).stat().st_size / 1000 if converted else float("nan"),
+        "seconds": seconds,
+        "reason": reason,
+    }
 
 
 def _convert_in_one_child(jobs: list[dict], timeout: float) -> tuple[list[dict], str]:
     """Convert `jobs` in one child process: the rows of the jobs it reported, and why it stopped early ("" if not)."""
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
-                   "TF_CPP_MIN_LOG_LEVEL": "2"}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
     try:
-        child = subprocess.run([sys.executable, "-c", _child_script(jobs)], capture_output=True,
-                               text=True, timeout=timeout, env=environment, cwd=REPO_ROOT)
+        child = subprocess.run(
+            [sys.executable, "-c", _child_script(jobs)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=environment,
+            cwd=REPO_ROOT,
+        )
         stdout, stopped = child.stdout, failure_reason(child.returncode, child.stdout, child.stderr)
     except subprocess.TimeoutExpired as timed_out:  # its output so far arrives as bytes
         stdout = (timed_out.stdout or b"").decode(errors="replace")
         stopped = f"the converter did not finish within {timeout:g} s"
-    reports = [json.loads(line[len(RESULT_MARK):]) for line in stdout.splitlines() if line.startswith(RESULT_MARK)]
-    rows = [_result_row(job, report["seconds"], converter_error_reason(report["error"]) if report["error"] else "")
-            for job, report in zip(jobs, reports)]
+    reports = [json.loads(line[len(RESULT_MARK) :]) for line in stdout.splitlines() if line.startswith(RESULT_MARK)]
+    rows = [
+        _result_row(job, report["seconds"], converter_error_reason(report["error"]) if report["error"] else "")
+        for job, report in zip(jobs, reports)
+    ]
     return rows, "" if len(rows) == len(jobs) else stopped
 
 
@@ -181,7 +225,7 @@ def _convert_group(jobs: list[dict], timeout: float) -> list[dict]:
     """Convert `jobs` in as few child processes as possible: one, plus a new one after each crash or hang."""
     rows = []
     while len(rows) < len(jobs):
-        finished, stopped = _convert_in_one_child(jobs[len(rows):], timeout)
+        finished, stopped = _convert_in_one_child(jobs[len(rows) :], timeout)
         rows += finished
         if stopped:  # the child died on the job after the ones it reported: a failure row, then carry on
             rows.append(_result_row(jobs[len(rows)], float("nan"), stopped))
@@ -190,8 +234,12 @@ def _convert_group(jobs: list[dict], timeout: float) -> list[dict]:
 
 def _as_job(saved_model_dir, tflite_path, quantization: str = "float32", representative_npz=None) -> dict:
     """The arguments of convert_saved_model as JSON-ready strings."""
-    return {"saved_model_dir": str(saved_model_dir), "tflite_path": str(tflite_path), "quantization": quantization,
-            "representative_npz": None if representative_npz is None else str(representative_npz)}
+    return {
+        "saved_model_dir": str(saved_model_dir),
+        "tflite_path": str(tflite_path),
+        "quantization": quantization,
+        "representative_npz": None if representative_npz is None else str(representative_npz),
+    }
 
 
 def convert_all(jobs: list[dict], workers: int = 2, timeout: float = 600) -> list[dict]:
@@ -219,8 +267,9 @@ def convert_all(jobs: list[dict], workers: int = 2, timeout: float = 600) -> lis
     return rows
 
 
-def convert_in_subprocess(saved_model_dir, tflite_path, quantization: str = "float32",
-                          representative_npz=None, timeout: float = 600) -> dict:
+def convert_in_subprocess(
+    saved_model_dir, tflite_path, quantization: str = "float32", representative_npz=None, timeout: float = 600
+) -> dict:
     """Run `convert_saved_model` in a child Python process; return its result row (see convert_all)."""
     job = _as_job(saved_model_dir, tflite_path, quantization, representative_npz)
     return convert_all([job], workers=1, timeout=timeout)[0]
@@ -240,4 +289,3 @@ def litert_runner(tflite_path, num_threads: int = 1):
 
     interpreter = Interpreter(model_path=str(tflite_path), num_threads=num_threads)
     return interpreter.get_signature_runner("serving_default")
-
