@@ -21,9 +21,6 @@ LESSONS = nbtools.lesson_notebooks()
 # lesson owners move sections to "Going further" (or split the lesson), never just change
 # the number; remove a line here when its lesson passes.
 KNOWN_OVER = {
-    "00_start_here.ipynb": "states 15 min; by the rule its core takes about 50 (learners needed 35-45)",
-    "03_gru_vs_lstm.ipynb": "core about 100 min by the rule: over 90",
-    "04_dropout_early_stopping.ipynb": "core about 95 min by the rule: over 90",
     "05_forecasting_energy.ipynb": "core about 105 min by the rule: over 90",
 }
 
