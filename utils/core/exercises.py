@@ -46,6 +46,32 @@ def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1
     print(f"Check passed: {what} is right.")
 
 
+def check_close_naming_mistakes(actual, expected, what: str, mistakes: dict, rtol: float = 1e-5,
+                                atol: float = 1e-6) -> None:
+    """`utils.check_close`, but an answer that matches a known mistake gets that mistake's hint.
+
+    Lessons 01 and 02 use it. `mistakes` maps a hint (a sentence naming the mistake) to what that mistake gives; a
+    mistake of another shape than the expected value is recognised by its shape and values.
+    """
+    if not isinstance(mistakes, dict):
+        raise TypeError(f"mistakes must be a dict {{hint: array}}, got {type(mistakes).__name__}")
+    try:
+        mine = np.asarray(actual, dtype=float)
+    except (TypeError, ValueError):
+        mine = None
+    target = np.asarray(expected, dtype=float)
+    same = mine is not None and mine.shape == target.shape and np.allclose(mine, target, rtol=rtol, atol=atol)
+    if mine is not None and not same and np.all(np.isfinite(mine)):
+        for hint, wrong in mistakes.items():
+            wrong = np.asarray(wrong, dtype=float)
+            if wrong.shape != mine.shape or not np.allclose(mine, wrong, rtol=rtol, atol=atol):
+                continue
+            if wrong.shape == target.shape and np.allclose(wrong, target, rtol=rtol, atol=atol):
+                continue  # this mistake makes no difference here
+            raise ExerciseCheckFailed(f"Not yet: {what}: {hint}")
+    check_close(actual, expected, what, rtol=rtol, atol=atol)
+
+
 def course_code_used_by(function) -> list[str]:
     """Names of the course's lesson code (`utils.lessons...`) that `function` calls or refers to.
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import checks
+from ..core.exercises import check_close_naming_mistakes  # noqa: F401 (lessons call it from here)
 
 # The smallest positive normal float32, 2**-126 = np.finfo(np.float32).tiny (about 1.2e-38).
 # IEEE float32 goes further down with subnormal numbers (to 1.4e-45, and NumPy keeps them),
@@ -377,32 +378,6 @@ def plot_lstm_cell(ax=None):
 # A check that only says "far from the expected value" does not teach. These helpers
 # compute what the most common mistakes would give, so that a check can name the mistake
 # (never the expected values).
-
-
-def check_close_naming_mistakes(actual, expected, what: str, mistakes: dict, rtol: float = 1e-5,
-                                atol: float = 1e-6) -> None:
-    """`utils.check_close`, but an answer that matches a known mistake gets that mistake's hint.
-
-    `mistakes` maps a hint (a sentence that names the mistake) to what that mistake gives.
-    A mistake that happens to give the expected value is ignored.
-    """
-    from ..core.exercises import ExerciseCheckFailed, check_close
-
-    if not isinstance(mistakes, dict):
-        raise TypeError(f"mistakes must be a dict {{hint: array}}, got {type(mistakes).__name__}")
-    try:
-        mine = np.asarray(actual, dtype=float)
-    except (TypeError, ValueError):
-        mine = None
-    target = np.asarray(expected, dtype=float)
-    if mine is not None and mine.shape == target.shape and np.all(np.isfinite(mine)) \
-            and not np.allclose(mine, target, rtol=rtol, atol=atol):
-        for hint, wrong in mistakes.items():
-            wrong = np.asarray(wrong, dtype=float)
-            if wrong.shape == mine.shape and not np.allclose(wrong, target, rtol=rtol, atol=atol) \
-                    and np.allclose(mine, wrong, rtol=rtol, atol=atol):
-                raise ExerciseCheckFailed(f"Not yet: {what}: {hint}")
-    check_close(actual, expected, what, rtol=rtol, atol=atol)
 
 
 def _tanh_states(x, kernel, recurrent_kernel, bias, h0=None):

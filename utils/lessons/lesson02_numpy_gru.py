@@ -32,6 +32,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..core.exercises import check_close_naming_mistakes  # noqa: F401 (lessons call it from here)
+
 __all__ = [
     "GRUParts",
     "gru_cell",
@@ -431,34 +433,6 @@ def step_microseconds(units: int, steps: int = 100, batch: int = 32, features: i
 # A check that only says "far from the expected value" does not teach. These helpers compute
 # what the most common mistakes give, so that a check can name the mistake (never the
 # expected values or weights).
-
-
-def check_close_naming_mistakes(actual, expected, what: str, mistakes: dict, rtol: float = 1e-5,
-                                atol: float = 1e-6) -> None:
-    """`utils.check_close`, but an answer that matches a known mistake gets that mistake's hint.
-
-    `mistakes` maps a hint (a sentence naming the mistake) to what that mistake gives; a
-    mistake of another shape than the expected value is recognised by its shape and values.
-    """
-    from ..core.exercises import ExerciseCheckFailed, check_close
-
-    if not isinstance(mistakes, dict):
-        raise TypeError(f"mistakes must be a dict {{hint: array}}, got {type(mistakes).__name__}")
-    try:
-        mine = np.asarray(actual, dtype=float)
-    except (TypeError, ValueError):
-        mine = None
-    target = np.asarray(expected, dtype=float)
-    same = mine is not None and mine.shape == target.shape and np.allclose(mine, target, rtol=rtol, atol=atol)
-    if mine is not None and not same and np.all(np.isfinite(mine)):
-        for hint, wrong in mistakes.items():
-            wrong = np.asarray(wrong, dtype=float)
-            if wrong.shape != mine.shape or not np.allclose(mine, wrong, rtol=rtol, atol=atol):
-                continue
-            if wrong.shape == target.shape and np.allclose(wrong, target, rtol=rtol, atol=atol):
-                continue  # this mistake makes no difference here
-            raise ExerciseCheckFailed(f"Not yet: {what}: {hint}")
-    check_close(actual, expected, what, rtol=rtol, atol=atol)
 
 
 def _blocks(weight, order):
