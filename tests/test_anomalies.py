@@ -12,8 +12,10 @@ from utils.lessons import lesson09_anomalies as anomalies
 def hourly_frame(days: int = 5, start: str = "2024-01-01", seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     index = pd.date_range(start, periods=24 * days, freq="h")
-    return pd.DataFrame({"power": rng.uniform(0.2, 3, len(index)).round(4),
-                         "voltage": rng.uniform(230, 245, len(index)).round(2)}, index=index)
+    return pd.DataFrame(
+        {"power": rng.uniform(0.2, 3, len(index)).round(4), "voltage": rng.uniform(230, 245, len(index)).round(2)},
+        index=index,
+    )
 
 
 # ---------------------------------------------------------------- labels
@@ -124,10 +126,15 @@ def test_not_hourly_or_nan_or_wrong_index_is_refused():
         anomalies.daily_means(df)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(fraction=1.5), "fraction"), (dict(fraction=0), "fraction"),
-    (dict(reference_days=1), "reference_days"), (dict(min_days=0), "min_days"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(fraction=1.5), "fraction"),
+        (dict(fraction=0), "fraction"),
+        (dict(reference_days=1), "reference_days"),
+        (dict(min_days=0), "min_days"),
+    ],
+)
 def test_away_days_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         anomalies.away_days(hourly_frame()["power"], **kwargs)

@@ -68,12 +68,15 @@ def test_not_a_dataframe():
         check_frame(np.zeros((3, 2)))
 
 
-@pytest.mark.parametrize("call", [
-    lambda df: window_arrays(df, "power", 4, 2),
-    lambda df: window_arrays(df, "step", 4, 2, features=["step", "voltage"]),
-    lambda df: window_dataset(df, "power", 4, 2),
-    lambda df: naive_forecast(df, "power", 4, 2),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda df: window_arrays(df, "power", 4, 2),
+        lambda df: window_arrays(df, "step", 4, 2, features=["step", "voltage"]),
+        lambda df: window_dataset(df, "power", 4, 2),
+        lambda df: naive_forecast(df, "power", 4, 2),
+    ],
+)
 def test_unknown_column_names_the_available_ones(call):
     with pytest.raises(KeyError, match=r"unknown column.*available: \['step', 'other'\]"):
         call(ramp_frame())
@@ -158,7 +161,8 @@ def test_time_features_put_the_clock_on_a_circle():
     assert np.hypot(midnight.hour_sin - eleven_pm.hour_sin, midnight.hour_cos - eleven_pm.hour_cos) < 0.3
     sunday = df.loc["2024-01-07 12:00"]
     assert (sunday.weekday_sin, sunday.weekday_cos) == pytest.approx(
-        (np.sin(2 * np.pi * 6 / 7), np.cos(2 * np.pi * 6 / 7)))
+        (np.sin(2 * np.pi * 6 / 7), np.cos(2 * np.pi * 6 / 7))
+    )
     assert "hour_sin" not in ramp_frame().columns  # the input is left alone
 
 
@@ -279,8 +283,11 @@ def test_standardized_windows_is_the_pipeline_of_lesson_05():
     data = standardized_windows(df, "power", window=5, horizon=2, train=0.5, val=0.25)
     train_df, val_df, test_df = split_by_time(df, train=0.5, val=0.25)
     stats = fit_standardizer(train_df)
-    for (x, y), part in [((data.x_train, data.y_train), train_df), ((data.x_val, data.y_val), val_df),
-                         ((data.x_test, data.y_test), test_df)]:
+    for (x, y), part in [
+        ((data.x_train, data.y_train), train_df),
+        ((data.x_val, data.y_val), val_df),
+        ((data.x_test, data.y_test), test_df),
+    ]:
         x_ref, y_ref = window_arrays(standardize(part, stats), "power", 5, 2)
         np.testing.assert_array_equal(x, x_ref)
         np.testing.assert_array_equal(y, y_ref)
@@ -353,7 +360,9 @@ def test_recursive_forecast_with_a_keras_model_matches_a_python_loop():
         step = model.predict(window, verbose=0)
         expected.append(step[:, 0])
         window = np.concatenate([window[:, 1:], step[:, None, :]], axis=1)
-    np.testing.assert_allclose(recursive_forecast(model, x, horizon=3), np.stack(expected, axis=1), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        recursive_forecast(model, x, horizon=3), np.stack(expected, axis=1), rtol=1e-5, atol=1e-6
+    )
 
 
 @pytest.mark.parametrize(
@@ -363,8 +372,10 @@ def test_recursive_forecast_with_a_keras_model_matches_a_python_loop():
         (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 1)), 0), "horizon"),
         (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 2)), 2, target_column=2), "target_column"),
         (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 2)), 2), "pass known_future"),
-        (lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 2)), 2, known_future=np.zeros((3, 2, 1))),
-         "known_future must have shape (3, 2, 2)"),
+        (
+            lambda: recursive_forecast(NextValuePlusOne(), np.zeros((3, 4, 2)), 2, known_future=np.zeros((3, 2, 1))),
+            "known_future must have shape (3, 2, 2)",
+        ),
     ],
     ids=["2-d x", "zero horizon", "bad target column", "no known future", "known future shape"],
 )
@@ -406,15 +417,17 @@ def test_same_hour_median_brute_force(days, horizon):
 
 def test_same_hour_median_of_one_day_is_the_seasonal_naive_forecast():
     frame = hourly(np.random.default_rng(0).normal(size=300))
-    np.testing.assert_array_equal(same_hour_median(frame, "v", 168, 24, days=1),
-                                  naive_forecast(frame, "v", 168, 24, period=24))
+    np.testing.assert_array_equal(
+        same_hour_median(frame, "v", 168, 24, days=1), naive_forecast(frame, "v", 168, 24, period=24)
+    )
 
 
 def test_same_hour_median_of_seven_days_is_the_median_over_the_reshaped_week():
     frame = hourly(np.random.default_rng(1).gamma(2.0, size=400))
     x, _ = window_arrays(frame, "v", 168, 24)
-    np.testing.assert_allclose(same_hour_median(frame, "v", 168, 24, days=7),
-                               np.median(x[..., 0].reshape(-1, 7, 24), axis=1))
+    np.testing.assert_allclose(
+        same_hour_median(frame, "v", 168, 24, days=7), np.median(x[..., 0].reshape(-1, 7, 24), axis=1)
+    )
 
 
 def test_same_hour_median_refuses_days_beyond_the_window():
@@ -429,7 +442,7 @@ def test_forecast_days_are_the_days_of_the_first_target():
     days = forecast_days(index, window=10, horizon=3)
     x, _ = window_arrays(hourly(np.zeros(100)).set_axis(index), "v", 10, 3)
     assert len(days) == len(x)
-    first_targets = index[10:10 + len(x)]
+    first_targets = index[10 : 10 + len(x)]
     np.testing.assert_array_equal(days, first_targets.normalize().to_numpy())
     assert days[0] == np.datetime64("2024-01-01") and days[-1] == np.datetime64(first_targets[-1].normalize())
     with pytest.raises(ValueError, match="DatetimeIndex"):

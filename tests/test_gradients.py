@@ -26,8 +26,9 @@ def sequences(batch=2, time=12, features=3, seed=0):
 
 def linear_rnn(units=4, gain=1.0, seed=0):
     utils.set_seed(seed)
-    return keras.layers.SimpleRNN(units, activation=None,
-                                  recurrent_initializer=keras.initializers.Orthogonal(gain=gain))
+    return keras.layers.SimpleRNN(
+        units, activation=None, recurrent_initializer=keras.initializers.Orthogonal(gain=gain)
+    )
 
 
 @pytest.mark.parametrize("gain", [0.5, 1.0, 1.3])
@@ -53,7 +54,7 @@ def test_matches_an_explicit_jacobian(cell):
         tape.watch(xt)
         out = layer(xt)
     jacobian = tape.jacobian(out, xt).numpy()[0, :, 0]  # (units, time, features)
-    expected = np.sqrt((jacobian ** 2).sum(axis=(0, 2)))[::-1]
+    expected = np.sqrt((jacobian**2).sum(axis=(0, 2)))[::-1]
     np.testing.assert_allclose(gradient_norms_by_lag(layer, x)[0], expected, rtol=1e-4, atol=1e-7)
 
 
@@ -86,11 +87,14 @@ def test_sequence_length_one_and_one_feature():
     assert norms.shape == (1, 1) and norms[0, 0] > 0
 
 
-@pytest.mark.parametrize("bad, message", [
-    (np.zeros((4, 3)), "shape \\(batch, time, features\\)"),
-    (np.zeros((0, 3, 2)), "non-empty"),
-    (np.full((1, 3, 2), np.nan), "finite"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.zeros((4, 3)), "shape \\(batch, time, features\\)"),
+        (np.zeros((0, 3, 2)), "non-empty"),
+        (np.full((1, 3, 2), np.nan), "finite"),
+    ],
+)
 def test_bad_inputs_say_what_is_wrong(bad, message):
     with pytest.raises(ValueError, match=message):
         gradient_norms_by_lag(keras.layers.SimpleRNN(2), bad)
@@ -270,8 +274,9 @@ def test_clip_mistakes_concatenate_the_cases():
     rng = np.random.default_rng(4)
     cases = [(rng.normal(size=(4, 3)) * 3, 1.0), (np.array([[3.0, 4.0]]), 10.0)]
     mistakes = gradients.clip_mistakes(cases)
-    np.testing.assert_allclose(mistakes[next(h for h in mistakes if "clipvalue" in h)][:12],
-                               np.clip(cases[0][0], -1, 1).ravel())
+    np.testing.assert_allclose(
+        mistakes[next(h for h in mistakes if "clipvalue" in h)][:12], np.clip(cases[0][0], -1, 1).ravel()
+    )
     assert all(value.shape == (14,) for value in mistakes.values())
     assert any("matrix 2-norm" in hint for hint in mistakes)  # every case is a matrix
     assert not any("matrix 2-norm" in hint for hint in gradients.clip_mistakes([(np.ones(3), 1.0)]))

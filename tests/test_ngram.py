@@ -23,7 +23,7 @@ def brute_force_kneser_ney(train: list[int], history: tuple, order: int, vocab_s
     raw, preceding = defaultdict(Counter), defaultdict(set)
     for k in range(1, order + 1):
         for i in range(len(train) - k + 1):
-            gram = tuple(train[i:i + k])
+            gram = tuple(train[i : i + k])
             raw[k][gram] += 1
             if i > 0:
                 preceding[gram].add(train[i - 1])
@@ -34,7 +34,7 @@ def brute_force_kneser_ney(train: list[int], history: tuple, order: int, vocab_s
         n2 = sum(1 for c in counts.values() if c == 2)
         return min(max(n1 / (n1 + 2 * n2), 0.05), 0.95) if n1 + n2 else 0.5
 
-    available = tuple(history)[-(order - 1):] if order > 1 else ()
+    available = tuple(history)[-(order - 1) :] if order > 1 else ()
 
     def prob(k):
         """Level k: counts of the last k - 1 ids (raw at the top, continuation below), then level k - 1."""
@@ -43,7 +43,7 @@ def brute_force_kneser_ney(train: list[int], history: tuple, order: int, vocab_s
         lower = prob(k - 1)
         if len(available) < k - 1:  # the text has fewer ids before this position
             return lower
-        context = available[len(available) - (k - 1):] if k > 1 else ()
+        context = available[len(available) - (k - 1) :] if k > 1 else ()
         counts = raw[k] if k == order else continuation[k]
         follow = {g[-1]: c for g, c in counts.items() if g[:-1] == context}
         total = sum(follow.values())
@@ -68,7 +68,7 @@ def test_matches_the_textbook_recursion(model, order):
     positions = np.array([3, 10, 40, 151, 160, len(IDS) - 1])
     probs = model.probabilities(IDS, positions, order)
     for row, p in zip(probs, positions):
-        expected = brute_force_kneser_ney(IDS[:150].tolist(), tuple(IDS[max(0, p - order + 1):p].tolist()), order, V)
+        expected = brute_force_kneser_ney(IDS[:150].tolist(), tuple(IDS[max(0, p - order + 1) : p].tolist()), order, V)
         np.testing.assert_allclose(row, expected, rtol=1e-10, atol=1e-12)
 
 
@@ -88,8 +88,10 @@ def test_longer_contexts_predict_a_repeated_text_better():
     train = IDS[: 2 * len(IDS) // 3]
     ngram = fit_ngram(train, 5, V)
     positions = np.arange(len(train), len(IDS))  # the last third repeats what was seen
-    bits = {order: char_scores(probs, IDS[positions])["bits"].mean()
-            for order, probs in ngram.probabilities_by_order(IDS, positions)}
+    bits = {
+        order: char_scores(probs, IDS[positions])["bits"].mean()
+        for order, probs in ngram.probabilities_by_order(IDS, positions)
+    }
     assert bits[1] > bits[2] > bits[3] > bits[5]
     assert bits[1] < math.log2(V)  # character frequencies beat a uniform guess
 
@@ -101,7 +103,7 @@ def test_unseen_contexts_and_the_first_positions_back_off(model, order):
     positions = np.array([0, 1, 2, len(ids) - 1])
     probs = model.probabilities(ids, positions, order)
     for row, p in zip(probs, positions):
-        expected = brute_force_kneser_ney(IDS[:150].tolist(), tuple(ids[max(0, p - order + 1):p].tolist()), order, V)
+        expected = brute_force_kneser_ney(IDS[:150].tolist(), tuple(ids[max(0, p - order + 1) : p].tolist()), order, V)
         np.testing.assert_allclose(row, expected, rtol=1e-10, atol=1e-12)
 
 
@@ -126,8 +128,18 @@ def test_char_scores():
         (lambda: char_scores(np.array([[1.0, 0.0]]), np.array([1])), "probability of 0"),
         (lambda: char_scores(np.ones((2, 3)) / 3, np.array([0])), "expected probs"),
     ],
-    ids=["order-0", "short-text", "float-ids", "ids-beyond-vocab", "overflow", "order-too-high",
-         "position-beyond", "eval-ids-beyond", "zero-probability", "shape-mismatch"],
+    ids=[
+        "order-0",
+        "short-text",
+        "float-ids",
+        "ids-beyond-vocab",
+        "overflow",
+        "order-too-high",
+        "position-beyond",
+        "eval-ids-beyond",
+        "zero-probability",
+        "shape-mismatch",
+    ],
 )
 def test_bad_input_gets_a_clear_error(call, words):
     with pytest.raises(ValueError) as info:

@@ -2,13 +2,12 @@
 
 import warnings
 
+import keras
 import numpy as np
 import pytest
-
-import utils  # noqa: F401  (sets KERAS_BACKEND before keras is imported)
-import keras
 import tensorflow as tf
 
+import utils  # noqa: F401  (sets KERAS_BACKEND before keras is imported)
 from utils.lessons import lesson02_numpy_gru as numpy_gru
 
 TOLERANCE = 1e-5  # float32, as promised in lesson 02
@@ -24,15 +23,13 @@ EDGE_SHAPES = [
     (16, 24, 7, 32),  # a typical small layer
 ]
 RANDOM_SHAPES = [
-    tuple(int(v) for v in np.random.default_rng(seed).integers([1, 1, 1, 1], [9, 40, 12, 20]))
-    for seed in range(6)
+    tuple(int(v) for v in np.random.default_rng(seed).integers([1, 1, 1, 1], [9, 40, 12, 20])) for seed in range(6)
 ]
 
 
 def keras_gru(input_dim, units, reset_after, rng, use_bias=True, dtype="float32"):
     """A built keras.layers.GRU(return_sequences=True) with random (non-zero) biases."""
-    layer = keras.layers.GRU(units, return_sequences=True, reset_after=reset_after,
-                             use_bias=use_bias, dtype=dtype)
+    layer = keras.layers.GRU(units, return_sequences=True, reset_after=reset_after, use_bias=use_bias, dtype=dtype)
     layer.build((None, None, input_dim))
     weights = layer.get_weights()
     if use_bias:
@@ -117,8 +114,7 @@ def test_parts_hold_gates_in_range_and_the_same_states():
 def test_float64_in_gives_float64_out():
     rng = np.random.default_rng(5)
     _, weights = keras_gru(2, 3, False, rng)
-    out = numpy_gru.gru_sequence(rng.normal(size=(1, 4, 2)), *[w.astype("float64") for w in weights],
-                                 reset_after=False)
+    out = numpy_gru.gru_sequence(rng.normal(size=(1, 4, 2)), *[w.astype("float64") for w in weights], reset_after=False)
     assert out.dtype == np.float64
 
 
@@ -149,8 +145,9 @@ def test_gradients_match_gradient_tape(reset_after, use_bias):
     grad_h = rng.normal(size=(2, 12, 4))
     bias = weights[2] if use_bias else None
 
-    ours = numpy_gru.gru_sequence_gradients(x, weights[0], weights[1], bias, grad_h,
-                                            reset_after=reset_after, initial_state=h0)
+    ours = numpy_gru.gru_sequence_gradients(
+        x, weights[0], weights[1], bias, grad_h, reset_after=reset_after, initial_state=h0
+    )
 
     for name, expected in tape_gradients(layer, x, h0, grad_h).items():
         assert ours[name].shape == expected.shape, name
@@ -200,17 +197,21 @@ def test_bias_of_the_other_layout_is_refused_with_the_fix(weights_after):
         numpy_gru.gru_sequence(x, kernel, recurrent_kernel, bias[:, :9])
 
 
-@pytest.mark.parametrize("kernel_shape, recurrent_shape, message", [
-    ((3, 12), (4, 10), r"recurrent_kernel must have shape \(units, 3\*units\), got \(4, 10\)"),
-    ((3, 12), (12,), r"recurrent_kernel must have shape \(units, 3\*units\), got \(12,\)"),
-    ((3, 9), (4, 12), r"kernel must have shape \(input_dim, 3\*units\) = \(input_dim, 12\).*got \(3, 9\)"),
-    ((12, 3), (4, 12), r"kernel must have shape .*got \(12, 3\)"),
-    ((3, 12, 1), (4, 12), r"kernel must have shape .*got \(3, 12, 1\)"),
-])
+@pytest.mark.parametrize(
+    "kernel_shape, recurrent_shape, message",
+    [
+        ((3, 12), (4, 10), r"recurrent_kernel must have shape \(units, 3\*units\), got \(4, 10\)"),
+        ((3, 12), (12,), r"recurrent_kernel must have shape \(units, 3\*units\), got \(12,\)"),
+        ((3, 9), (4, 12), r"kernel must have shape \(input_dim, 3\*units\) = \(input_dim, 12\).*got \(3, 9\)"),
+        ((12, 3), (4, 12), r"kernel must have shape .*got \(12, 3\)"),
+        ((3, 12, 1), (4, 12), r"kernel must have shape .*got \(3, 12, 1\)"),
+    ],
+)
 def test_wrong_weight_shapes_are_refused(kernel_shape, recurrent_shape, message):
     with pytest.raises(ValueError, match=message):
-        numpy_gru.gru_sequence(np.zeros((1, 2, 3)), np.zeros(kernel_shape), np.zeros(recurrent_shape),
-                               np.zeros((2, 12)))
+        numpy_gru.gru_sequence(
+            np.zeros((1, 2, 3)), np.zeros(kernel_shape), np.zeros(recurrent_shape), np.zeros((2, 12))
+        )
 
 
 def test_wrong_input_and_state_shapes_are_refused(weights_after):
@@ -281,8 +282,11 @@ def test_the_three_hand_written_steps_compute_the_same_gru():
 def keras_weights(reset_after, input_dim=3, units=4, seed=0):
     rng = np.random.default_rng(seed)
     bias_shape = (2, 3 * units) if reset_after else (3 * units,)
-    return [rng.normal(0, 0.5, (input_dim, 3 * units)), rng.normal(0, 0.5, (units, 3 * units)),
-            rng.normal(0, 0.5, bias_shape)]
+    return [
+        rng.normal(0, 0.5, (input_dim, 3 * units)),
+        rng.normal(0, 0.5, (units, 3 * units)),
+        rng.normal(0, 0.5, bias_shape),
+    ]
 
 
 def test_check_close_naming_mistakes_matches_by_shape_and_value():
@@ -335,8 +339,10 @@ def test_layer_forecast_and_conversion_mistakes():
 
 def test_stacked_bigru_mistakes_are_wrong_counts():
     cases = [(20, (64, 32), 1), (3, (8,), 2)]
-    right = [2 * 3 * (20 * 64 + 64 * 64 + 2 * 64) + 2 * 3 * (128 * 32 + 32 * 32 + 2 * 32) + 64 + 1,
-             2 * 3 * (3 * 8 + 64 + 16) + 16 * 2 + 2]
+    right = [
+        2 * 3 * (20 * 64 + 64 * 64 + 2 * 64) + 2 * 3 * (128 * 32 + 32 * 32 + 2 * 32) + 64 + 1,
+        2 * 3 * (3 * 8 + 64 + 16) + 16 * 2 + 2,
+    ]
     for hint, counts in numpy_gru.stacked_bigru_mistakes(cases).items():
         assert counts != right, hint
 

@@ -24,24 +24,30 @@ def test_seed_summary_is_a_t_interval_with_sample_std():
     assert (summary["low"], summary["high"]) == pytest.approx((2 - half, 2 + half))
 
 
-@pytest.mark.parametrize("values, message", [
-    ([0.5], "at least 2"),
-    ([0.5, float("nan"), 0.4], "NaN"),
-    ([0.5, float("inf")], "NaN or infinite"),
-    (np.ones((2, 2)), "one value per seed"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ([0.5], "at least 2"),
+        ([0.5, float("nan"), 0.4], "NaN"),
+        ([0.5, float("inf")], "NaN or infinite"),
+        (np.ones((2, 2)), "one value per seed"),
+    ],
+)
 def test_seed_summary_refuses_what_cannot_give_a_spread(values, message):
     with pytest.raises(ValueError, match=message):
         protocol.seed_summary(values)
 
 
-@pytest.mark.parametrize("low, high, lower_is_better, expected", [
-    (-0.3, -0.1, True, "GRU better"),
-    (0.1, 0.3, True, "LSTM better"),
-    (-0.1, 0.2, True, protocol.NO_CLEAR_DIFFERENCE),
-    (0.1, 0.3, False, "GRU better"),  # accuracy: a positive GRU - LSTM means the GRU wins
-    (-0.3, -0.1, False, "LSTM better"),
-])
+@pytest.mark.parametrize(
+    "low, high, lower_is_better, expected",
+    [
+        (-0.3, -0.1, True, "GRU better"),
+        (0.1, 0.3, True, "LSTM better"),
+        (-0.1, 0.2, True, protocol.NO_CLEAR_DIFFERENCE),
+        (0.1, 0.3, False, "GRU better"),  # accuracy: a positive GRU - LSTM means the GRU wins
+        (-0.3, -0.1, False, "LSTM better"),
+    ],
+)
 def test_verdict_reads_the_interval(low, high, lower_is_better, expected):
     assert protocol.verdict(low, high, ("GRU", "LSTM"), lower_is_better) == expected
 
@@ -137,8 +143,9 @@ def test_learning_rate_search_says_when_it_could_not_leave_the_edge():
 
 
 def test_a_diverged_run_loses_the_search():
-    best, table = protocol.learning_rate_search(lambda rate: float("nan") if rate > 0.05 else abs(rate - 0.01),
-                                                [1e-3, 1e-2, 1e-1])
+    best, table = protocol.learning_rate_search(
+        lambda rate: float("nan") if rate > 0.05 else abs(rate - 0.01), [1e-3, 1e-2, 1e-1]
+    )
     assert best == pytest.approx(1e-2) and np.isinf(table[0.1])
 
 

@@ -65,11 +65,14 @@ def test_adding_accuracy_chance_level_of_the_constant_prediction():
     assert adding_accuracy(y, np.ones_like(y), tolerance=0.05) == pytest.approx(0.0975, abs=0.005)
 
 
-@pytest.mark.parametrize("truth, pred, message", [
-    (np.ones(3), np.ones(4), "same"),
-    (np.ones((3, 2)), np.ones((3, 2)), "same"),
-    (np.ones(0), np.ones(0), "empty"),
-])
+@pytest.mark.parametrize(
+    "truth, pred, message",
+    [
+        (np.ones(3), np.ones(4), "same"),
+        (np.ones((3, 2)), np.ones((3, 2)), "same"),
+        (np.ones(0), np.ones(0), "empty"),
+    ],
+)
 def test_adding_accuracy_refuses_mismatched_shapes(truth, pred, message):
     with pytest.raises(ValueError, match=message):
         adding_accuracy(truth, pred)
@@ -87,12 +90,17 @@ from utils.lessons.lesson01_sequence_tasks import pairwise_verdicts, seed_summar
 
 
 def scores_table():
-    return pd.DataFrame([
-        {"cell": cell, "seed": seed, "test accuracy": value}
-        for cell, values in {"GRU": [0.98, 0.97, 0.99], "LSTM": [0.20, 0.19, 0.21],
-                             "SimpleRNN": [0.19, 0.60, 0.20]}.items()
-        for seed, value in enumerate(values)
-    ])
+    return pd.DataFrame(
+        [
+            {"cell": cell, "seed": seed, "test accuracy": value}
+            for cell, values in {
+                "GRU": [0.98, 0.97, 0.99],
+                "LSTM": [0.20, 0.19, 0.21],
+                "SimpleRNN": [0.19, 0.60, 0.20],
+            }.items()
+            for seed, value in enumerate(values)
+        ]
+    )
 
 
 def test_seed_summaries_give_mean_spread_and_interval_per_cell():

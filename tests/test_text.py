@@ -215,8 +215,10 @@ def test_make_dataset_vectorises_batches_and_checks_lengths():
 
 def test_shuffled_dataset_is_reproducible_with_a_seed():
     vec = build_vectorizer(TRAIN, sequence_length=4)
-    order = [np.concatenate([x.numpy()[:, 0] for x, _ in make_dataset(vec, TRAIN, [0] * 5, 2, shuffle=True, seed=7)])
-             for _ in range(2)]
+    order = [
+        np.concatenate([x.numpy()[:, 0] for x, _ in make_dataset(vec, TRAIN, [0] * 5, 2, shuffle=True, seed=7)])
+        for _ in range(2)
+    ]
     np.testing.assert_array_equal(order[0], order[1])
 
 

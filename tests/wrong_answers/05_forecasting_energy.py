@@ -178,8 +178,9 @@ LIKELY = {
     },
     3: {
         "forecasts left in standardised units": "still in standardised units",
-        "no validation windows passed (early stopping watched the 24-hour ones)":
-            "early stopping watched other targets",
+        "no validation windows passed (early stopping watched the 24-hour ones)": (
+            "early stopping watched other targets"
+        ),
         "trained on the last hour of the day-ahead targets": "the last (24th) hour",
     },
     4: {

@@ -207,17 +207,22 @@ return vectorizer, model
 
 # The most likely mistakes per exercise, and a phrase the check's hint must contain for each.
 LIKELY = {
-    1: {"padding counted as tokens": "counted the padding (id 0) as tokens",
+    1: {
+        "padding counted as tokens": "counted the padding (id 0) as tokens",
         "adapted on the training and the measured sentences together": "adapted on the measured sentences too",
-        "measured on the training sentences": "measured the training sentences"},
-    2: {"precision and recall swapped": "swapped",
-        "the threshold ignored (always 0.5)": "ignores the threshold"},
-    3: {"one GRU only (the backward direction forgotten)": "backward GRU",
+        "measured on the training sentences": "measured the training sentences",
+    },
+    2: {"precision and recall swapped": "swapped", "the threshold ignored (always 0.5)": "ignores the threshold"},
+    3: {
+        "one GRU only (the backward direction forgotten)": "backward GRU",
         "the Dense layer reads units, not 2 x units": "both directions",
-        "one bias per gate (the reset_after=False count)": "one bias per gate"},
-    4: {"trained on the validation sentences (they are data too)": "validation or test split",
+        "one bias per gate (the reset_after=False count)": "one bias per gate",
+    },
+    4: {
+        "trained on the validation sentences (they are data too)": "validation or test split",
         "trained on the training and validation sentences together": "validation or test split",
         "early stopping on the validation split, with the lesson's helpers": "through split_pipelines",
         "the lesson's training labels instead of the argument": "made-up labels",
-        "single words only (the ngrams argument ignored)": "use the argument"},
+        "single words only (the ngrams argument ignored)": "use the argument",
+    },
 }

@@ -184,16 +184,20 @@ return [most_common] * context + [best.get(text[i - context:i], most_common) for
 
 # The most likely mistakes per exercise, and a phrase the check's hint must contain for each.
 LIKELY = {
-    1: {"divided by ln 10 instead of ln 2": "ln 10",
-        "perplexity 2 ** loss (the loss is in nats)": "in nats"},
-    2: {"only the last character of the prefix read": "every prefix id",
-        "the chosen id not fed back (the last prefix id fed again)": "feed each chosen id back"},
-    3: {"averaged over the wrong axis (one value per sequence)": "one accuracy per position",
+    1: {"divided by ln 10 instead of ln 2": "ln 10", "perplexity 2 ** loss (the loss is in nats)": "in nats"},
+    2: {
+        "only the last character of the prefix read": "every prefix id",
+        "the chosen id not fed back (the last prefix id fed again)": "feed each chosen id back",
+    },
+    3: {
+        "averaged over the wrong axis (one value per sequence)": "one accuracy per position",
         "only the first batch": "every batch",
-        "compared with the input instead of the target": "inputs x"},
-    4: {"left in nats": "in nats",
-        "summed instead of averaged": "summed"},
-    5: {"ties broken by the first character seen (Counter.most_common)": "sorts first",
+        "compared with the input instead of the target": "inputs x",
+    },
+    4: {"left in nats": "in nats", "summed instead of averaged": "summed"},
+    5: {
+        "ties broken by the first character seen (Counter.most_common)": "sorts first",
         "the context includes the character to predict (off by one)": "before position i",
-        "counted on the text being predicted instead of the training text": "count in `train_text`"},
+        "counted on the text being predicted instead of the training text": "count in `train_text`",
+    },
 }

@@ -8,8 +8,9 @@ from __future__ import annotations
 import statistics
 import time
 
-from . import environment  # noqa: F401  (sets KERAS_BACKEND before keras is imported)
 import keras
+
+from . import environment  # noqa: F401  (sets KERAS_BACKEND before keras is imported)
 
 
 class EpochTimer(keras.callbacks.Callback):

@@ -17,8 +17,10 @@ def whole_number(name: str, value, minimum: int = 1, maximum: int | None = None,
     `why` is added to the message, e.g. why=" (the first epoch includes tracing)".
     """
     in_range = (
-        isinstance(value, Integral) and not isinstance(value, bool)
-        and value >= minimum and (maximum is None or value <= maximum)
+        isinstance(value, Integral)
+        and not isinstance(value, bool)
+        and value >= minimum
+        and (maximum is None or value <= maximum)
     )
     if not in_range:
         if maximum is not None:

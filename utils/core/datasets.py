@@ -101,7 +101,7 @@ def load_shakespeare(data_dir: Path = DATA_DIR) -> str:
 def shakespeare_titles(text: str) -> list[str]:
     """The play titles from the marker lines of `load_shakespeare()`'s text."""
     return [
-        line[len(SHAKESPEARE_PLAY_MARKER):-len(" >>>")]
+        line[len(SHAKESPEARE_PLAY_MARKER) : -len(" >>>")]
         for line in text.splitlines()
         if line.startswith(SHAKESPEARE_PLAY_MARKER) and line.endswith(" >>>")
     ]
@@ -163,12 +163,14 @@ def load_spoken_digits(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     path = verified_path("spoken_digits.npz.gz", data_dir)
     with np.load(io.BytesIO(gzip.decompress(path.read_bytes())), allow_pickle=False) as arrays:
         audio, offsets = arrays["audio"], arrays["offsets"]
-        frame = pd.DataFrame({
-            "digit": arrays["digit"].astype("int64"),
-            "speaker": arrays["speaker"].astype(str),
-            "repetition": arrays["repetition"].astype("int64"),
-            "accent": arrays["accent"].astype(str),
-        })
+        frame = pd.DataFrame(
+            {
+                "digit": arrays["digit"].astype("int64"),
+                "speaker": arrays["speaker"].astype(str),
+                "repetition": arrays["repetition"].astype("int64"),
+                "accent": arrays["accent"].astype(str),
+            }
+        )
         rate = int(arrays["sample_rate"])
     if rate != SPOKEN_DIGITS_RATE:
         raise DataFileError(f"spoken_digits.npz.gz says {rate} Hz, expected {SPOKEN_DIGITS_RATE}")

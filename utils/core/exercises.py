@@ -25,7 +25,11 @@ def how_far_off(actual: np.ndarray, expected: np.ndarray) -> str:
     relative = float(np.max(np.abs(actual - expected))) / scale
     if relative > 0.1:
         return "far from (more than 10% off)"
-    return "within 10% of, but not yet close enough to," if relative > 0.01 else "within 1% of, but not yet close enough to,"
+    return (
+        "within 10% of, but not yet close enough to,"
+        if relative > 0.01
+        else "within 1% of, but not yet close enough to,"
+    )
 
 
 def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1e-6) -> None:
@@ -36,9 +40,7 @@ def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1
     """
     actual_arr, expected_arr = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     if actual_arr.shape != expected_arr.shape:
-        raise ExerciseCheckFailed(
-            f"Not yet: {what} has shape {actual_arr.shape}, expected {expected_arr.shape}."
-        )
+        raise ExerciseCheckFailed(f"Not yet: {what} has shape {actual_arr.shape}, expected {expected_arr.shape}.")
     if not np.all(np.isfinite(actual_arr)):
         raise ExerciseCheckFailed(f"Not yet: {what} contains NaN or inf.")
     if not np.allclose(actual_arr, expected_arr, rtol=rtol, atol=atol):
@@ -46,8 +48,9 @@ def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1
     print(f"Check passed: {what} is right.")
 
 
-def check_close_naming_mistakes(actual, expected, what: str, mistakes: dict, rtol: float = 1e-5,
-                                atol: float = 1e-6) -> None:
+def check_close_naming_mistakes(
+    actual, expected, what: str, mistakes: dict, rtol: float = 1e-5, atol: float = 1e-6
+) -> None:
     """`utils.check_close`, but an answer that matches a known mistake gets that mistake's hint.
 
     Lessons 01 and 02 use it. `mistakes` maps a hint (a sentence naming the mistake) to what that mistake gives; a
@@ -119,8 +122,7 @@ def check_written_by_hand(function, what: str) -> None:
     used = course_code_used_by(function)
     if used:
         raise ExerciseCheckFailed(
-            f"Not yet: {what} uses the course's lesson code ({', '.join(used)}); write it with "
-            "NumPy or Keras yourself."
+            f"Not yet: {what} uses the course's lesson code ({', '.join(used)}); write it with NumPy or Keras yourself."
         )
 
 
@@ -146,12 +148,16 @@ class exercise:  # noqa: N801 (used like a keyword: `with utils.exercise(3):`)
             return False
         label = f"Exercise {self.number}"
         if issubclass(kind, NotImplementedError):
-            print(f"{label}: not attempted yet (your answer still raises NotImplementedError). "
-                  "The lesson goes on without it; come back when you are ready.")
+            print(
+                f"{label}: not attempted yet (your answer still raises NotImplementedError). "
+                "The lesson goes on without it; come back when you are ready."
+            )
             return True
         if issubclass(kind, NameError):
-            print(f"{label}: not attempted yet ({error}). Write and run your answer's cell first; "
-                  "if you did, check the name is spelled as the exercise asks.")
+            print(
+                f"{label}: not attempted yet ({error}). Write and run your answer's cell first; "
+                "if you did, check the name is spelled as the exercise asks."
+            )
             return True
         if issubclass(kind, (KeyboardInterrupt, SystemExit)):
             return False

@@ -31,9 +31,36 @@ NO_CLEAR_DIFFERENCE = "no clear difference"
 # Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom (any statistics
 # table; scipy.stats.t.ppf(0.975, df) gives the same to 3 decimals). Beyond 30: 1.96.
 _T_975 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
 )
 
 
@@ -54,13 +81,17 @@ def _by_seed(values, what: str) -> pd.Series:
     else:
         array = np.asarray(values, dtype=float)
         if array.ndim != 1:
-            raise ValueError(f"{what} must be one value per seed (a list, a dict seed -> value or a "
-                             f"Series indexed by seed), got an array of shape {array.shape}")
+            raise ValueError(
+                f"{what} must be one value per seed (a list, a dict seed -> value or a "
+                f"Series indexed by seed), got an array of shape {array.shape}"
+            )
         series = pd.Series(array)
     if series.isna().any() or not np.all(np.isfinite(series.to_numpy())):
         bad = list(series.index[~np.isfinite(series.to_numpy())])
-        raise ValueError(f"{what} has NaN or infinite values (seeds {bad}): a run diverged or was not "
-                         "measured. Fix that run (lower its learning rate, clip gradients) instead of dropping it.")
+        raise ValueError(
+            f"{what} has NaN or infinite values (seeds {bad}): a run diverged or was not "
+            "measured. Fix that run (lower its learning rate, clip gradients) instead of dropping it."
+        )
     if series.index.duplicated().any():
         raise ValueError(f"{what} lists a seed twice: {sorted(series.index[series.index.duplicated()])}")
     return series
@@ -68,8 +99,10 @@ def _by_seed(values, what: str) -> pd.Series:
 
 def _need_seeds(series: pd.Series, what: str) -> None:
     if len(series) < 2:
-        raise ValueError(f"{what} has {len(series)} seed(s); a spread and an interval need at least 2 "
-                         "(the course uses utils.by_mode(full=3, ...) seeds in full mode)")
+        raise ValueError(
+            f"{what} has {len(series)} seed(s); a spread and an interval need at least 2 "
+            "(the course uses utils.by_mode(full=3, ...) seeds in full mode)"
+        )
 
 
 def seed_summary(values, what: str = "metric") -> dict:
@@ -110,19 +143,28 @@ def difference(a, b, names: tuple[str, str] = ("A", "B"), lower_is_better: bool 
         half = t_quantile(n - 1) * float(diffs.std(ddof=1)) / math.sqrt(n)
         pairing = "paired by seed"
     elif shared:
-        raise ValueError(f"{names[0]} and {names[1]} share some seeds but not all "
-                         f"({sorted(a_series.index)} vs {sorted(b_series.index)}); run both with the same seeds")
+        raise ValueError(
+            f"{names[0]} and {names[1]} share some seeds but not all "
+            f"({sorted(a_series.index)} vs {sorted(b_series.index)}); run both with the same seeds"
+        )
     else:
         var_a, var_b = a_series.var(ddof=1) / len(a_series), b_series.var(ddof=1) / len(b_series)
         mean = float(a_series.mean() - b_series.mean())
-        dof = (var_a + var_b) ** 2 / (var_a**2 / (len(a_series) - 1) + var_b**2 / (len(b_series) - 1)) \
-            if var_a + var_b > 0 else len(a_series) + len(b_series) - 2
+        dof = (
+            (var_a + var_b) ** 2 / (var_a**2 / (len(a_series) - 1) + var_b**2 / (len(b_series) - 1))
+            if var_a + var_b > 0
+            else len(a_series) + len(b_series) - 2
+        )
         half = t_quantile(dof) * math.sqrt(var_a + var_b)
         pairing = "unpaired (Welch)"
     low, high = mean - half, mean + half
     return {
-        names[0]: float(a_series.mean()), names[1]: float(b_series.mean()),
-        "difference": mean, "low": low, "high": high, "pairing": pairing,
+        names[0]: float(a_series.mean()),
+        names[1]: float(b_series.mean()),
+        "difference": mean,
+        "low": low,
+        "high": high,
+        "pairing": pairing,
         "verdict": verdict(low, high, names, lower_is_better),
     }
 
@@ -133,8 +175,9 @@ def _per_example(values, what: str) -> np.ndarray:
     if array.ndim == 1:
         array = array[None, :]
     if array.ndim != 2 or array.shape[1] < 2:
-        raise ValueError(f"{what} must be per-example values, shape (examples,) or (seeds, examples), "
-                         f"got shape {np.shape(values)}")
+        raise ValueError(
+            f"{what} must be per-example values, shape (examples,) or (seeds, examples), got shape {np.shape(values)}"
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{what} has NaN or infinite per-example values")
     return array
@@ -145,13 +188,22 @@ def _block_ids(blocks, n_examples: int) -> np.ndarray:
         return np.arange(n_examples)
     ids = np.asarray(blocks)
     if ids.shape != (n_examples,):
-        raise ValueError(f"blocks must give one block id per example ({n_examples}), got shape {ids.shape}; "
-                         "for a series, the day of each window is a good block")
+        raise ValueError(
+            f"blocks must give one block id per example ({n_examples}), got shape {ids.shape}; "
+            "for a series, the day of each window is a good block"
+        )
     return np.unique(ids, return_inverse=True)[1]
 
 
-def bootstrap_difference(a_values, b_values, names: tuple[str, str] = ("A", "B"), lower_is_better: bool = True,
-                         blocks=None, n_boot: int = 2000, seed: int = 0) -> dict:
+def bootstrap_difference(
+    a_values,
+    b_values,
+    names: tuple[str, str] = ("A", "B"),
+    lower_is_better: bool = True,
+    blocks=None,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> dict:
     """A minus B on a test set, with the test set's own sampling error (and the seeds').
 
     `a_values`, `b_values`: per-example values whose mean is the metric (absolute errors,
@@ -162,11 +214,14 @@ def bootstrap_difference(a_values, b_values, names: tuple[str, str] = ("A", "B")
     """
     a, b = _per_example(a_values, names[0]), _per_example(b_values, names[1])
     if a.shape[1] != b.shape[1]:
-        raise ValueError(f"{names[0]} has {a.shape[1]} examples and {names[1]} {b.shape[1]}: compare them "
-                         "on the same test examples")
+        raise ValueError(
+            f"{names[0]} has {a.shape[1]} examples and {names[1]} {b.shape[1]}: compare them on the same test examples"
+        )
     if a.shape[0] != b.shape[0] and min(a.shape[0], b.shape[0]) > 1:
-        raise ValueError(f"{names[0]} has {a.shape[0]} seeds and {names[1]} {b.shape[0]}; use the same seeds "
-                         "(or one row for a model without seeds, such as a baseline)")
+        raise ValueError(
+            f"{names[0]} has {a.shape[0]} seeds and {names[1]} {b.shape[0]}; use the same seeds "
+            "(or one row for a model without seeds, such as a baseline)"
+        )
     ids = _block_ids(blocks, a.shape[1])
     n_blocks = ids.max() + 1
     block_sums_a = np.stack([np.bincount(ids, row, n_blocks) for row in a])
@@ -184,8 +239,12 @@ def bootstrap_difference(a_values, b_values, names: tuple[str, str] = ("A", "B")
         draws[i] = mean_a - mean_b
     low, high = (float(q) for q in np.quantile(draws, [(1 - CONFIDENCE) / 2, (1 + CONFIDENCE) / 2]))
     return {
-        names[0]: float(a.mean()), names[1]: float(b.mean()), "difference": float(a.mean() - b.mean()),
-        "low": low, "high": high, "verdict": verdict(low, high, names, lower_is_better),
+        names[0]: float(a.mean()),
+        names[1]: float(b.mean()),
+        "difference": float(a.mean() - b.mean()),
+        "low": low,
+        "high": high,
+        "verdict": verdict(low, high, names, lower_is_better),
     }
 
 
@@ -207,8 +266,9 @@ def binomial_interval(successes: int, trials: int) -> dict:
     return {"share": p, "low": max(0.0, centre - half), "high": min(1.0, centre + half)}
 
 
-def learning_rate_search(score: Callable[[float], float], grid, lower_is_better: bool = True,
-                         max_widenings: int = 3) -> tuple[float, pd.Series]:
+def learning_rate_search(
+    score: Callable[[float], float], grid, lower_is_better: bool = True, max_widenings: int = 3
+) -> tuple[float, pd.Series]:
     """Try each learning rate on validation; widen the log grid while the best sits at an edge.
 
     `score(learning_rate)` trains one model and returns its validation metric. The grid
@@ -239,5 +299,8 @@ def learning_rate_search(score: Callable[[float], float], grid, lower_is_better:
             return float(table.index[best_position]), table
         edge = table.index[best_position]
         todo = [edge / ratio] if best_position == 0 else [edge * ratio]
-    raise ValueError(f"the best learning rate is still at the edge of the grid after {max_widenings} widenings "
-                     f"({ {float(k): round(float(v), 4) for k, v in table.items()} }); the search is not finished: widen it further or report the edge")
+    raise ValueError(
+        f"the best learning rate is still at the edge of the grid after {max_widenings} widenings "
+        f"({ {float(k): round(float(v), 4) for k, v in table.items()} }); the search is not finished: "
+        "widen it further or report the edge"
+    )

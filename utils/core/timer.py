@@ -11,16 +11,16 @@ from .checks import positive_int, whole_number
 class Timer:
     """Measure wall time of a block:
 
-        with utils.Timer() as t:
-            model.fit(...)
-        print(f"{t.seconds:.1f} s")
+    with utils.Timer() as t:
+        model.fit(...)
+    print(f"{t.seconds:.1f} s")
     """
 
     def __init__(self) -> None:
         self.start: float | None = None
         self.seconds: float | None = None
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.start = time.perf_counter()
         return self
 

@@ -130,8 +130,7 @@ def typical_by_lag(norms, floor: float = FLOAT32_SMALLEST_NORMAL) -> np.ndarray:
     values = np.asarray(norms, dtype="float64")
     if values.ndim < 2 or values.shape[-1] == 0 or values.size == 0:
         raise ValueError(
-            f"norms must have shape (sequences, lags) as returned by gradient_norms_by_lag, "
-            f"got shape {values.shape}"
+            f"norms must have shape (sequences, lags) as returned by gradient_norms_by_lag, got shape {values.shape}"
         )
     if np.any(values < 0) or not np.all(np.isfinite(values)):
         raise ValueError("norms must be finite and non-negative (an inf means the gradient overflowed)")
@@ -162,17 +161,25 @@ def plot_gradient_curves(curves: dict, title: str, ax=None):
             raise ValueError(f"curve {label!r} must have shape (lags,) or (seeds, lags), got {per_seed.shape}")
         if len(per_seed) > 1:
             for seed_curve in per_seed:
-                ax.plot(np.maximum(seed_curve, FLOAT32_SMALLEST_NORMAL), color=color, lw=0.7,
-                        alpha=0.4)
+                ax.plot(np.maximum(seed_curve, FLOAT32_SMALLEST_NORMAL), color=color, lw=0.7, alpha=0.4)
         ax.plot(typical_by_lag(per_seed), color=color, lw=2.2, label=label)
         underflow = underflow or bool(np.any(per_seed <= FLOAT32_SMALLEST_NORMAL))
     if underflow:
         ax.axhline(FLOAT32_SMALLEST_NORMAL, color="0.4", ls=":", lw=1)
-        ax.text(ax.get_xlim()[1], FLOAT32_SMALLEST_NORMAL * 30,
-                f"exactly 0 in float32 (underflow below {FLOAT32_SMALLEST_NORMAL:.1e})",
-                fontsize=8, color="0.3", ha="right")
-    ax.set(yscale="log", xlabel="k (steps between the input and the last output)",
-           ylabel=r"$\|\partial h_T / \partial x_{T-k}\|$", title=title)
+        ax.text(
+            ax.get_xlim()[1],
+            FLOAT32_SMALLEST_NORMAL * 30,
+            f"exactly 0 in float32 (underflow below {FLOAT32_SMALLEST_NORMAL:.1e})",
+            fontsize=8,
+            color="0.3",
+            ha="right",
+        )
+    ax.set(
+        yscale="log",
+        xlabel="k (steps between the input and the last output)",
+        ylabel=r"$\|\partial h_T / \partial x_{T-k}\|$",
+        title=title,
+    )
     ax.legend()
     return ax
 
@@ -257,20 +264,27 @@ def plot_bptt_diagram(steps: int = 4, ax=None):
     names = ["T" if i == steps - 1 else f"T-{steps - 1 - i}" for i in range(steps)]
     for i, name in enumerate(names):
         cx = 1.4 + i * spacing
-        ax.add_patch(FancyBboxPatch((cx - 0.5, 1.0), 1.0, 0.8, boxstyle="round,pad=0.05",
-                                    fc="#e8f0fa", ec=forward, lw=1.5))
+        ax.add_patch(
+            FancyBboxPatch((cx - 0.5, 1.0), 1.0, 0.8, boxstyle="round,pad=0.05", fc="#e8f0fa", ec=forward, lw=1.5)
+        )
         ax.text(cx, 1.4, f"$h_{{{name}}}$", ha="center", va="center", fontsize=12)
         ax.text(cx, -0.05, f"$x_{{{name}}}$", ha="center", va="center", fontsize=12)
         arrow((cx - 0.15, 0.15), (cx - 0.15, 0.95), forward)
         if i > 0:  # state flows forward, gradient flows back
             arrow((cx - spacing + 0.55, 1.55), (cx - 0.55, 1.55), forward)
             arrow((cx - 0.55, 1.15), (cx - spacing + 0.55, 1.15), backward)
-            ax.text(cx - spacing / 2, 1.0, f"$\\partial h_{{{name}}}/\\partial h_{{{names[i - 1]}}}$",
-                    ha="center", va="top", fontsize=8.5, color=backward)
+            ax.text(
+                cx - spacing / 2,
+                1.0,
+                f"$\\partial h_{{{name}}}/\\partial h_{{{names[i - 1]}}}$",
+                ha="center",
+                va="top",
+                fontsize=8.5,
+                color=backward,
+            )
     first = 1.4
     arrow((first + 0.15, 0.95), (first + 0.15, 0.15), backward)  # what lesson 01 measures
-    ax.text(first + 0.25, 0.55, f"$\\partial h_T/\\partial x_{{{names[0]}}}$", fontsize=10,
-            color=backward, va="center")
+    ax.text(first + 0.25, 0.55, f"$\\partial h_T/\\partial x_{{{names[0]}}}$", fontsize=10, color=backward, va="center")
     last = 1.4 + (steps - 1) * spacing
     ax.text(last, 2.55, "output / loss", ha="center", va="center", fontsize=11)
     arrow((last - 0.15, 1.85), (last - 0.15, 2.35), forward)
@@ -305,8 +319,19 @@ def plot_lstm_cell(ax=None):
         xs, ys = zip(*points)
         ax.plot(xs[:-1] if arrow else xs, ys[:-1] if arrow else ys, color=color, lw=1.6, zorder=1)
         if arrow:
-            ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=14,
-                                         color=color, lw=1.6, shrinkA=0, shrinkB=0, zorder=1))
+            ax.add_patch(
+                FancyArrowPatch(
+                    points[-2],
+                    points[-1],
+                    arrowstyle="-|>",
+                    mutation_scale=14,
+                    color=color,
+                    lw=1.6,
+                    shrinkA=0,
+                    shrinkB=0,
+                    zorder=1,
+                )
+            )
         else:
             ax.plot(xs[-2:], ys[-2:], color=color, lw=1.6, zorder=1)
 
@@ -315,11 +340,23 @@ def plot_lstm_cell(ax=None):
         ax.text(x, y, symbol, ha="center", va="center", fontsize=fontsize, zorder=4)
 
     def box(x, y, formula, name, block, color):
-        ax.add_patch(FancyBboxPatch((x - 0.85, y - 0.55), 1.7, 1.1, boxstyle="round,pad=0.04",
-                                    fc="white", ec=color, lw=2, zorder=3))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - 0.85, y - 0.55), 1.7, 1.1, boxstyle="round,pad=0.04", fc="white", ec=color, lw=2, zorder=3
+            )
+        )
         ax.text(x, y + 0.2, formula, ha="center", va="center", fontsize=11.5, zorder=4)
-        ax.text(x, y - 0.25, f"{name}\nKeras block {block}", ha="center", va="center", fontsize=8,
-                color="#444444", linespacing=1.1, zorder=4)
+        ax.text(
+            x,
+            y - 0.25,
+            f"{name}\nKeras block {block}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="#444444",
+            linespacing=1.1,
+            zorder=4,
+        )
 
     f_x, i_x, c_x, o_x, y_box, rail, out = 2.4, 4.6, 6.8, 9.0, 2.9, 6.2, 4.6
     forget_x, add_x, tanh_x = 2.4, 6.8, 10.3
@@ -364,13 +401,21 @@ def plot_lstm_cell(ax=None):
     line([(tanh_x + 0.26, y_box), (12.0, y_box)], state)
     ax.text(12.1, y_box, "$h_t$", ha="left", va="center", fontsize=14, color=state)
     ax.text(forget_x + 0.35, rail + 0.3, r"$f_t \odot c_{t-1}$", ha="left", fontsize=10, color=cell)
-    ax.text(6.0, -0.1, r"Keras stores the blocks side by side in the order i, f, c, o: kernel "
-            r"$[W_i | W_f | W_c | W_o]$, likewise recurrent_kernel and bias", ha="center", fontsize=9)
+    ax.text(
+        6.0,
+        -0.1,
+        r"Keras stores the blocks side by side in the order i, f, c, o: kernel "
+        r"$[W_i | W_f | W_c | W_o]$, likewise recurrent_kernel and bias",
+        ha="center",
+        fontsize=9,
+    )
     ax.set(xlim=(-0.8, 12.8), ylim=(-0.4, 6.9))
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(r"One LSTM step: $c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$, "
-                 r"$h_t = o_t \odot \tanh(c_t)$")
+    ax.set_title(
+        r"One LSTM step: $c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$, "
+        r"$h_t = o_t \odot \tanh(c_t)$"
+    )
     return ax
 
 
@@ -394,11 +439,11 @@ def rnn_step_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
     """What the common mistakes in Exercise 1 (one RNN step) give, keyed by their hint."""
     x_part, h_part = x_t @ kernel, h_prev @ recurrent_kernel
     return {
-        "the tanh is missing: your values are the sum inside it, not squashed into (-1, 1).":
-            x_part + h_part + bias,
+        "the tanh is missing: your values are the sum inside it, not squashed into (-1, 1).": x_part + h_part + bias,
         "the previous state is multiplied by the transposed recurrent kernel. Keras stores U for row "
-        "vectors, so it is used as stored (the column-vector formula is the one with a transpose).":
-            np.tanh(x_part + h_prev @ recurrent_kernel.T + bias),
+        "vectors, so it is used as stored (the column-vector formula is the one with a transpose).": np.tanh(
+            x_part + h_prev @ recurrent_kernel.T + bias
+        ),
         "the previous state is missing: the new state depends on h_prev too.": np.tanh(x_part + bias),
         "that is a sigmoid, not a tanh.": 1 / (1 + np.exp(-(x_part + h_part + bias))),
         "the bias is added twice.": np.tanh(x_part + h_part + 2 * bias),
@@ -414,23 +459,27 @@ def rnn_states_mistakes(x, kernel, recurrent_kernel, bias) -> dict:
         "your states are one step late: you stored each state before updating it, so the first one is "
         "h_0 and the last state is missing.": np.concatenate([zero[:, None], states[:, :-1]], axis=1),
         "the state is not carried: every step starts again from the zero state instead of the state "
-        "the previous step produced.":
-            np.stack([np.tanh(x[:, t] @ kernel + bias) for t in range(x.shape[1])], axis=1),
-        "the sequence is read backwards (the loop runs from the last step to the first).":
-            _tanh_states(x[:, ::-1], kernel, recurrent_kernel, bias),
-        "the first state is repeated at every step: the loop does not move on to the next input.":
-            np.repeat(states[:, :1], x.shape[1], axis=1),
-        "the loop starts from a state of ones; h_0 is zero.":
-            _tanh_states(x, kernel, recurrent_kernel, bias, h0=np.ones_like(zero)),
+        "the previous step produced.": np.stack([np.tanh(x[:, t] @ kernel + bias) for t in range(x.shape[1])], axis=1),
+        "the sequence is read backwards (the loop runs from the last step to the first).": _tanh_states(
+            x[:, ::-1], kernel, recurrent_kernel, bias
+        ),
+        "the first state is repeated at every step: the loop does not move on to the next input.": np.repeat(
+            states[:, :1], x.shape[1], axis=1
+        ),
+        "the loop starts from a state of ones; h_0 is zero.": _tanh_states(
+            x, kernel, recurrent_kernel, bias, h0=np.ones_like(zero)
+        ),
     }
 
 
 def rnn_states_shape_hint(error: Exception) -> str:
     """The hint for a shape error raised inside the learner's loop (Exercise 2)."""
-    return (f"Not yet: running your simple_rnn_numpy raised {type(error).__name__}: {error}. A matrix product "
-            "got arrays whose shapes do not fit. Most often the zero state h_0 has the wrong width: it needs "
-            "one column per unit, and kernel.shape[0] is the number of input features, not of units (the "
-            "check uses 3 features and 6 units, so the two differ).")
+    return (
+        f"Not yet: running your simple_rnn_numpy raised {type(error).__name__}: {error}. A matrix product "
+        "got arrays whose shapes do not fit. Most often the zero state h_0 has the wrong width: it needs "
+        "one column per unit, and kernel.shape[0] is the number of input features, not of units (the "
+        "check uses 3 features and 6 units, so the two differ)."
+    )
 
 
 def jacobian_mistakes(x, kernel, recurrent_kernel, bias, lags) -> dict:
@@ -473,16 +522,21 @@ def _jacobian_mistakes_at(x, kernel, recurrent_kernel, bias, k: int) -> dict:
         "h_(t-1) @ U, so the Jacobian factor of a step uses U transposed.": chain(recurrent_kernel),
         "the factors are multiplied in the wrong order: the factor of the last step must be the leftmost one "
         "(matrix products do not commute).": chain(recurrent_kernel.T, order="first on the left"),
-        "each factor uses the tanh slope of the previous state; the factor of step t uses the slope at h_t.":
-            chain(recurrent_kernel.T, slope_shift=-1),
-        "there is one factor too many: from x_(T-k) to h_T you cross k steps, so k recurrent factors.":
-            chain(recurrent_kernel.T, extra=1),
-        "the tanh slopes are missing: that is the linear RNN's formula.":
-            (kernel @ np.linalg.matrix_power(recurrent_kernel, k)).T,
-        "k is counted from the start of the sequence; k counts steps back from the end.":
-            chain(recurrent_kernel.T, first=k),
-        "the first factor, d h_(T-k) / d x_(T-k), is missing its tanh slope.":
-            chain(recurrent_kernel.T, input_slope=False),
+        "each factor uses the tanh slope of the previous state; the factor of step t uses the slope at h_t.": chain(
+            recurrent_kernel.T, slope_shift=-1
+        ),
+        "there is one factor too many: from x_(T-k) to h_T you cross k steps, so k recurrent factors.": chain(
+            recurrent_kernel.T, extra=1
+        ),
+        "the tanh slopes are missing: that is the linear RNN's formula.": (
+            kernel @ np.linalg.matrix_power(recurrent_kernel, k)
+        ).T,
+        "k is counted from the start of the sequence; k counts steps back from the end.": chain(
+            recurrent_kernel.T, first=k
+        ),
+        "the first factor, d h_(T-k) / d x_(T-k), is missing its tanh slope.": chain(
+            recurrent_kernel.T, input_slope=False
+        ),
         "the input factor d h_(T-k) / d x_(T-k) is missing: that is d h_T / d h_(T-k).": no_input,
     }
 
@@ -509,21 +563,27 @@ def _clip_mistakes_one(gradient, clipnorm: float) -> dict:
     mistakes = {
         "you clipped each entry to [-clipnorm, clipnorm] (np.clip): that is clipvalue, which changes the "
         "gradient's direction. clipnorm rescales the whole array by one factor.": np.clip(g, -clipnorm, clipnorm),
-        "a gradient whose norm is already at most clipnorm must come back unchanged; yours was rescaled.":
-            g * (clipnorm / norm) if norm > 0 else g,
-        "the norm is missing its square root (that is the sum of squares).":
-            g if np.sum(g**2) <= clipnorm else g * (clipnorm / np.sum(g**2)),
+        "a gradient whose norm is already at most clipnorm must come back unchanged; yours was rescaled.": g
+        * (clipnorm / norm)
+        if norm > 0
+        else g,
+        "the norm is missing its square root (that is the sum of squares).": g
+        if np.sum(g**2) <= clipnorm
+        else g * (clipnorm / np.sum(g**2)),
         "the gradient is rescaled to norm 1, not to norm clipnorm.": g if norm <= clipnorm else g / norm,
-        "that is the L1 norm (sum of absolute values); clipnorm uses the L2 norm.":
-            g if np.sum(np.abs(g)) <= clipnorm else g * (clipnorm / np.sum(np.abs(g))),
+        "that is the L1 norm (sum of absolute values); clipnorm uses the L2 norm.": g
+        if np.sum(np.abs(g)) <= clipnorm
+        else g * (clipnorm / np.sum(np.abs(g))),
     }
     if g.ndim == 2:
         two_norm = float(np.linalg.norm(g, 2))
-        mistakes["that is the matrix 2-norm (the largest singular value); clipnorm uses the L2 norm of all "
-                 "entries together."] = g if two_norm <= clipnorm else g * (clipnorm / two_norm)
+        mistakes[
+            "that is the matrix 2-norm (the largest singular value); clipnorm uses the L2 norm of all entries together."
+        ] = g if two_norm <= clipnorm else g * (clipnorm / two_norm)
         rows = np.linalg.norm(g, axis=-1, keepdims=True)
-        mistakes["each row is clipped separately; clipnorm treats the whole array as one vector."] = \
-            np.where(rows <= clipnorm, g, g * clipnorm / rows)
+        mistakes["each row is clipped separately; clipnorm treats the whole array as one vector."] = np.where(
+            rows <= clipnorm, g, g * clipnorm / rows
+        )
     return mistakes
 
 
@@ -532,8 +592,13 @@ def _random_simple_rnn(units: int, seeds, return_sequences: bool = False):
     import keras
 
     init = [keras.initializers.RandomNormal(stddev=0.5, seed=seed) for seed in seeds]
-    return keras.layers.SimpleRNN(units, return_sequences=return_sequences, kernel_initializer=init[0],
-                                  recurrent_initializer=init[1], bias_initializer=init[2])
+    return keras.layers.SimpleRNN(
+        units,
+        return_sequences=return_sequences,
+        kernel_initializer=init[0],
+        recurrent_initializer=init[1],
+        bias_initializer=init[2],
+    )
 
 
 def check_rnn_step(rnn_step) -> None:
@@ -553,9 +618,12 @@ def check_rnn_step(rnn_step) -> None:
     h_prev = rng.uniform(-1, 1, size=(4, 6)).astype("float32")  # a non-zero previous state
     reference = keras.ops.convert_to_numpy(layer(x_t[:, None, :], initial_state=h_prev))  # a sequence of one step
     weights = layer.get_weights()
-    check_close_naming_mistakes(rnn_step(x_t, h_prev, *weights), reference,
-                                "rnn_step (reference: one step of keras.layers.SimpleRNN from the same state)",
-                                rnn_step_mistakes(x_t, h_prev, *weights))
+    check_close_naming_mistakes(
+        rnn_step(x_t, h_prev, *weights),
+        reference,
+        "rnn_step (reference: one step of keras.layers.SimpleRNN from the same state)",
+        rnn_step_mistakes(x_t, h_prev, *weights),
+    )
 
 
 def check_simple_rnn_numpy(simple_rnn_numpy) -> None:

@@ -83,8 +83,9 @@ def _scores_by_cell(scores, metric: str):
     import pandas as pd
 
     if not isinstance(scores, pd.DataFrame) or not {"cell", "seed", metric} <= set(scores.columns):
-        raise ValueError(f"scores must be a DataFrame with columns 'cell', 'seed' and {metric!r} "
-                         "(one row per cell and seed)")
+        raise ValueError(
+            f"scores must be a DataFrame with columns 'cell', 'seed' and {metric!r} (one row per cell and seed)"
+        )
     if scores.duplicated(["cell", "seed"]).any():
         raise ValueError("scores has two rows for the same cell and seed; keep one run per cell and seed")
     return {cell: group.set_index("seed")[metric] for cell, group in scores.groupby("cell", sort=False)}
@@ -101,8 +102,9 @@ def seed_summaries(scores, metric: str):
     from ..core import protocol
 
     by_cell = _scores_by_cell(scores, metric)
-    return pd.DataFrame({cell: protocol.seed_summary(values, f"{cell} {metric}")
-                         for cell, values in by_cell.items()}).T.rename_axis("cell")
+    return pd.DataFrame(
+        {cell: protocol.seed_summary(values, f"{cell} {metric}") for cell, values in by_cell.items()}
+    ).T.rename_axis("cell")
 
 
 def pairwise_verdicts(scores, metric: str, pairs, higher_is_better: bool = True):
@@ -123,9 +125,17 @@ def pairwise_verdicts(scores, metric: str, pairs, higher_is_better: bool = True)
         if missing:
             raise ValueError(f"no scores for {missing}; the cells scored are {sorted(by_cell)}")
         result = protocol.difference(by_cell[a], by_cell[b], names=(a, b), lower_is_better=not higher_is_better)
-        rows.append({"comparison": f"{a} - {b}", f"{a} mean": result[a], f"{b} mean": result[b],
-                     "difference": result["difference"], "low": result["low"], "high": result["high"],
-                     "verdict": result["verdict"]})
+        rows.append(
+            {
+                "comparison": f"{a} - {b}",
+                f"{a} mean": result[a],
+                f"{b} mean": result[b],
+                "difference": result["difference"],
+                "low": result["low"],
+                "high": result["high"],
+                "verdict": result["verdict"],
+            }
+        )
     if not rows:
         raise ValueError("pairs is empty: name at least one (A, B) pair to compare")
     table = pd.DataFrame(rows).set_index("comparison")

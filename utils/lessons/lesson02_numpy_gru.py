@@ -87,8 +87,10 @@ def _check_weights(kernel, recurrent_kernel, bias, reset_after):
         raise _shape_error("recurrent_kernel", "(units, 3*units) with units >= 1", recurrent_kernel)
     if kernel.ndim != 2 or kernel.shape[1] != 3 * units or kernel.shape[0] == 0:
         raise _shape_error(
-            "kernel", f"(input_dim, 3*units) = (input_dim, {3 * units}) since units = {units}",
-            kernel, WEIGHT_LAYOUT,
+            "kernel",
+            f"(input_dim, 3*units) = (input_dim, {3 * units}) since units = {units}",
+            kernel,
+            WEIGHT_LAYOUT,
         )
     if bias is not None:
         bias = np.asarray(bias)
@@ -109,8 +111,9 @@ def _check_weights(kernel, recurrent_kernel, bias, reset_after):
 def _check_state(h, batch, units, what):
     h = np.asarray(h)
     if h.shape != (batch, units):
-        raise _shape_error(what, f"(batch, units) = ({batch}, {units})", h,
-                           "Add a batch axis with h[None] for a single example.")
+        raise _shape_error(
+            what, f"(batch, units) = ({batch}, {units})", h, "Add a batch axis with h[None] for a single example."
+        )
     return h
 
 
@@ -144,17 +147,29 @@ def _step(x_t, h_prev, kernel, recurrent_kernel, input_bias, recurrent_bias, uni
 def gru_cell_parts(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True) -> GRUParts:
     """One GRU step returning the gates too: GRUParts(z, r, candidate, h), each (batch, units)."""
     kernel, recurrent_kernel, bias, units, input_dim, dtype = _check_weights(
-        kernel, recurrent_kernel, bias, reset_after)
+        kernel, recurrent_kernel, bias, reset_after
+    )
     x_t = np.asarray(x_t)
     dtype = np.result_type(dtype, x_t)
     if x_t.ndim != 2 or x_t.shape[1] != input_dim:
-        raise _shape_error("x_t", f"(batch, input_dim) = (batch, {input_dim})", x_t,
-                           "Add a batch axis with x_t[None] for a single example.")
+        raise _shape_error(
+            "x_t",
+            f"(batch, input_dim) = (batch, {input_dim})",
+            x_t,
+            "Add a batch axis with x_t[None] for a single example.",
+        )
     h_prev = _check_state(h_prev, x_t.shape[0], units, "h_prev")
     input_bias, recurrent_bias = _split_bias(bias, units, reset_after, dtype)
-    return _step(x_t.astype(dtype), h_prev.astype(dtype), kernel.astype(dtype),
-                 recurrent_kernel.astype(dtype), input_bias.astype(dtype),
-                 recurrent_bias.astype(dtype), units, reset_after)
+    return _step(
+        x_t.astype(dtype),
+        h_prev.astype(dtype),
+        kernel.astype(dtype),
+        recurrent_kernel.astype(dtype),
+        input_bias.astype(dtype),
+        recurrent_bias.astype(dtype),
+        units,
+        reset_after,
+    )
 
 
 def gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True) -> np.ndarray:
@@ -162,22 +177,31 @@ def gru_cell(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True) -> n
     return gru_cell_parts(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after).h
 
 
-def gru_sequence_parts(x, kernel, recurrent_kernel, bias, reset_after=True,
-                       initial_state=None) -> GRUParts:
+def gru_sequence_parts(x, kernel, recurrent_kernel, bias, reset_after=True, initial_state=None) -> GRUParts:
     """Run the GRU over x (batch, time, input_dim); every field is (batch, time, units)."""
     kernel, recurrent_kernel, bias, units, input_dim, dtype = _check_weights(
-        kernel, recurrent_kernel, bias, reset_after)
+        kernel, recurrent_kernel, bias, reset_after
+    )
     x = np.asarray(x)
     dtype = np.result_type(dtype, x)
     if x.ndim != 3 or x.shape[2] != input_dim or x.shape[1] == 0:
         raise _shape_error(
-            "x", f"(batch, time, input_dim) = (batch, time >= 1, {input_dim})", x,
-            "Add a batch axis with x[None] for a single sequence.")
+            "x",
+            f"(batch, time, input_dim) = (batch, time >= 1, {input_dim})",
+            x,
+            "Add a batch axis with x[None] for a single sequence.",
+        )
     batch, time = x.shape[:2]
-    h = (np.zeros((batch, units), dtype) if initial_state is None
-         else _check_state(initial_state, batch, units, "initial_state").astype(dtype))
-    weights = (kernel.astype(dtype), recurrent_kernel.astype(dtype),
-               *(b.astype(dtype) for b in _split_bias(bias, units, reset_after, dtype)))
+    h = (
+        np.zeros((batch, units), dtype)
+        if initial_state is None
+        else _check_state(initial_state, batch, units, "initial_state").astype(dtype)
+    )
+    weights = (
+        kernel.astype(dtype),
+        recurrent_kernel.astype(dtype),
+        *(b.astype(dtype) for b in _split_bias(bias, units, reset_after, dtype)),
+    )
     steps = []
     for t in range(time):
         steps.append(_step(x[:, t].astype(dtype), h, *weights, units, reset_after))
@@ -191,8 +215,7 @@ def gru_sequence(x, kernel, recurrent_kernel, bias, reset_after=True, initial_st
 
 
 # ---------------------------------------------------------------- backpropagation through time
-def gru_sequence_gradients(x, kernel, recurrent_kernel, bias, grad_h, reset_after=True,
-                           initial_state=None) -> dict:
+def gru_sequence_gradients(x, kernel, recurrent_kernel, bias, grad_h, reset_after=True, initial_state=None) -> dict:
     """Backpropagation through time for `gru_sequence`, by hand.
 
     grad_h (batch, time, units) is dL/dh_t of a loss L that reads the hidden states
@@ -201,7 +224,8 @@ def gru_sequence_gradients(x, kernel, recurrent_kernel, bias, grad_h, reset_afte
     each with the shape of its argument (the initial state defaults to zeros).
     """
     kernel, recurrent_kernel, bias, units, input_dim, dtype = _check_weights(
-        kernel, recurrent_kernel, bias, reset_after)
+        kernel, recurrent_kernel, bias, reset_after
+    )
     parts = gru_sequence_parts(x, kernel, recurrent_kernel, bias, reset_after, initial_state)
     dtype = parts.h.dtype
     x = np.asarray(x, dtype)
@@ -213,7 +237,7 @@ def gru_sequence_gradients(x, kernel, recurrent_kernel, bias, grad_h, reset_afte
     h_prevs = np.concatenate([h0[:, None], parts.h[:, :-1]], axis=1)
     kernel, recurrent_kernel = kernel.astype(dtype), recurrent_kernel.astype(dtype)
     U_z, U_r, U_h = np.split(recurrent_kernel, 3, axis=-1)
-    b_rh = _split_bias(bias, units, reset_after, dtype)[1][2 * units:]
+    b_rh = _split_bias(bias, units, reset_after, dtype)[1][2 * units :]
 
     d_x, d_kernel = np.zeros_like(x), np.zeros_like(kernel)
     d_recurrent = np.zeros_like(recurrent_kernel)
@@ -238,8 +262,8 @@ def gru_sequence_gradients(x, kernel, recurrent_kernel, bias, grad_h, reset_afte
             d_reset_state = d_pre_cand @ U_h.T
             d_pre_r = d_reset_state * h_prev * r * (1 - r)
             d_rec_zr = np.concatenate([d_pre_z, d_pre_r], axis=-1)
-            d_recurrent[:, :2 * units] += h_prev.T @ d_rec_zr
-            d_recurrent[:, 2 * units:] += (r * h_prev).T @ d_pre_cand
+            d_recurrent[:, : 2 * units] += h_prev.T @ d_rec_zr
+            d_recurrent[:, 2 * units :] += (r * h_prev).T @ d_pre_cand
             d_h_prev += d_rec_zr @ np.concatenate([U_z, U_r], axis=-1).T + d_reset_state * r
         d_in = np.concatenate([d_pre_z, d_pre_r, d_pre_cand], axis=-1)
         d_kernel += x_t.T @ d_in
@@ -253,8 +277,7 @@ def gru_sequence_gradients(x, kernel, recurrent_kernel, bias, grad_h, reset_afte
         d_bias = np.stack([d_input_bias, d_recurrent_bias])
     else:
         d_bias = d_input_bias
-    return {"x": d_x, "kernel": d_kernel, "recurrent_kernel": d_recurrent,
-            "bias": d_bias, "initial_state": d_h_next}
+    return {"x": d_x, "kernel": d_kernel, "recurrent_kernel": d_recurrent, "bias": d_bias, "initial_state": d_h_next}
 
 
 # ---------------------------------------------------------------- the picture
@@ -277,8 +300,19 @@ def plot_gru_cell(ax=None):
         xs, ys = zip(*points)
         ax.plot(xs[:-1] if arrow else xs, ys[:-1] if arrow else ys, color=color, lw=1.6, zorder=1)
         if arrow:  # the last segment carries the arrowhead
-            ax.add_patch(FancyArrowPatch(points[-2], points[-1], arrowstyle="-|>", mutation_scale=14,
-                                         color=color, lw=1.6, shrinkA=0, shrinkB=0, zorder=1))
+            ax.add_patch(
+                FancyArrowPatch(
+                    points[-2],
+                    points[-1],
+                    arrowstyle="-|>",
+                    mutation_scale=14,
+                    color=color,
+                    lw=1.6,
+                    shrinkA=0,
+                    shrinkB=0,
+                    zorder=1,
+                )
+            )
         else:
             ax.plot(xs[-2:], ys[-2:], color=color, lw=1.6, zorder=1)
 
@@ -289,11 +323,23 @@ def plot_gru_cell(ax=None):
 
     def box(x, y, formula, name, block, color):
         """A layer with weights: the formula, its name and its Keras block."""
-        ax.add_patch(FancyBboxPatch((x - 0.95, y - 0.55), 1.9, 1.1, boxstyle="round,pad=0.04",
-                                    fc="white", ec=color, lw=2, zorder=3))
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - 0.95, y - 0.55), 1.9, 1.1, boxstyle="round,pad=0.04", fc="white", ec=color, lw=2, zorder=3
+            )
+        )
         ax.text(x, y + 0.2, formula, ha="center", va="center", fontsize=12, zorder=4)
-        ax.text(x, y - 0.25, f"{name}\nKeras block {block}", ha="center", va="center", fontsize=8,
-                color="#444444", linespacing=1.1, zorder=4)
+        ax.text(
+            x,
+            y - 0.25,
+            f"{name}\nKeras block {block}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="#444444",
+            linespacing=1.1,
+            zorder=4,
+        )
 
     z_x, r_x, reset_x, cand_x, y_box = 3.0, 5.3, 7.0, 8.7, 3.2
     keep_x, mix_x, plus_x, rail = 3.0, 10.5, 10.5, 6.2
@@ -335,13 +381,21 @@ def plot_gru_cell(ax=None):
     line([(mix_x, 4.55 + 0.26), (plus_x, rail - 0.26)], state)
     ax.text(keep_x + 0.35, rail + 0.3, r"$z_t \odot h_{t-1}$", ha="left", fontsize=10, color=state)
     ax.text(mix_x + 0.15, 5.3, r"$(1 - z_t) \odot \tilde h_t$", ha="left", fontsize=10, color=state)
-    ax.text(6.0, -0.1, r"Keras stores the blocks side by side in the order z, r, h: kernel $[W_z | W_r | W_h]$, "
-            r"recurrent_kernel $[U_z | U_r | U_h]$, bias $[b_z | b_r | b_h]$", ha="center", fontsize=9)
+    ax.text(
+        6.0,
+        -0.1,
+        r"Keras stores the blocks side by side in the order z, r, h: kernel $[W_z | W_r | W_h]$, "
+        r"recurrent_kernel $[U_z | U_r | U_h]$, bias $[b_z | b_r | b_h]$",
+        ha="center",
+        fontsize=9,
+    )
     ax.set(xlim=(-0.8, 12.8), ylim=(-0.4, 6.9))
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(r"One GRU step: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$ "
-                 "(reset before the product, reset_after=False)")
+    ax.set_title(
+        r"One GRU step: $h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t$ "
+        "(reset before the product, reset_after=False)"
+    )
     return ax
 
 
@@ -364,7 +418,7 @@ def _step_loop(variant: str, units: int, features: int, steps: int, seed: int):
     recurrent = tf.Variable(rng.normal(0, 0.1, (units, 3 * units)).astype("float32"))
     bias = tf.Variable(np.zeros((2, 3 * units), "float32"))
     recurrent_zr = tf.Variable(recurrent[:, : 2 * units])  # split once, outside the loop
-    recurrent_h = tf.Variable(recurrent[:, 2 * units:])
+    recurrent_h = tf.Variable(recurrent[:, 2 * units :])
 
     @tf.function
     def run(x):
@@ -380,7 +434,7 @@ def _step_loop(variant: str, units: int, features: int, steps: int, seed: int):
                 zr = tf.matmul(h, recurrent_zr if variant == STEP_VARIANTS[1] else recurrent[:, : 2 * units])
                 h_z, h_r = tf.split(zr, 2, axis=-1)
                 z, r = tf.sigmoid(x_z + h_z), tf.sigmoid(x_r + h_r)
-                last = recurrent_h if variant == STEP_VARIANTS[1] else recurrent[:, 2 * units:]
+                last = recurrent_h if variant == STEP_VARIANTS[1] else recurrent[:, 2 * units :]
                 candidate = tf.tanh(x_h + tf.matmul(r * h, last))
             h = z * h + (1 - z) * candidate
         return h
@@ -388,8 +442,9 @@ def _step_loop(variant: str, units: int, features: int, steps: int, seed: int):
     return run
 
 
-def step_microseconds(units: int, steps: int = 100, batch: int = 32, features: int = 8, repeats: int = 15,
-                      warmup: int = 5, seed: int = 0):
+def step_microseconds(
+    units: int, steps: int = 100, batch: int = 32, features: int = 8, repeats: int = 15, warmup: int = 5, seed: int = 0
+):
     """Median time per step (µs) of a compiled GRU forward pass, five ways, on this machine's CPU/GPU.
 
     Three hand-written steps isolate what differs between the reset placements: one
@@ -408,8 +463,13 @@ def step_microseconds(units: int, steps: int = 100, batch: int = 32, features: i
     from ..core import checks
     from ..core.timer import Timer
 
-    for name, value in (("units", units), ("steps", steps), ("batch", batch), ("features", features),
-                        ("repeats", repeats)):
+    for name, value in (
+        ("units", units),
+        ("steps", steps),
+        ("batch", batch),
+        ("features", features),
+        ("repeats", repeats),
+    ):
         checks.positive_int(name, value)
     checks.whole_number("warmup", warmup, minimum=0)
     x = tf.random.normal((batch, steps, features), seed=seed)
@@ -425,8 +485,10 @@ def step_microseconds(units: int, steps: int = 100, batch: int = 32, features: i
             with Timer() as timer:
                 run(x).numpy()
             seconds[variant].append(timer.seconds)
-    return pd.Series({variant: 1e6 * float(np.median(s)) / steps for variant, s in seconds.items()},
-                     name=f"µs per step, {units} units")
+    return pd.Series(
+        {variant: 1e6 * float(np.median(s)) / steps for variant, s in seconds.items()},
+        name=f"µs per step, {units} units",
+    )
 
 
 # ---------------------------------------------------------------- hints for lesson 02's exercises
@@ -447,10 +509,14 @@ def _negate_z(weight):
     return weight
 
 
-SWAPPED_HINT = ("the update and reset gates are swapped: Keras stores the blocks in the order z, r, h "
-                "(PyTorch's order, r, z, n, is a different one).")
-TAKE_NEW_HINT = ("that is the take-the-new update: in Keras z near 1 keeps the old state, so z multiplies "
-                 "h_prev and 1 - z the candidate.")
+SWAPPED_HINT = (
+    "the update and reset gates are swapped: Keras stores the blocks in the order z, r, h "
+    "(PyTorch's order, r, z, n, is a different one)."
+)
+TAKE_NEW_HINT = (
+    "that is the take-the-new update: in Keras z near 1 keeps the old state, so z multiplies "
+    "h_prev and 1 - z the candidate."
+)
 
 
 def gru_step_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
@@ -461,8 +527,9 @@ def gru_step_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
         SWAPPED_HINT: gru_cell(x_t, h_prev, *swap, reset_after=False),
         TAKE_NEW_HINT: gru_cell(x_t, h_prev, *[_negate_z(w) for w in weights], reset_after=False),
         "the reset gate multiplies h_prev @ U_h, after the product: that is reset_after=True. Here the "
-        "reset gate multiplies h_prev before the product.":
-            gru_cell(x_t, h_prev, weights[0], weights[1], np.stack([weights[2], 0 * weights[2]])),
+        "reset gate multiplies h_prev before the product.": gru_cell(
+            x_t, h_prev, weights[0], weights[1], np.stack([weights[2], 0 * weights[2]])
+        ),
         "the bias is missing.": gru_cell(x_t, h_prev, weights[0], weights[1], 0 * weights[2], reset_after=False),
     }
 
@@ -472,31 +539,37 @@ def gru_step_reset_after_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -
     kernel, recurrent_kernel, bias = (np.asarray(w, dtype=float) for w in (kernel, recurrent_kernel, bias))
     units = recurrent_kernel.shape[0]
     moved = bias.copy()
-    moved[0, 2 * units:] += bias[1, 2 * units:]
-    moved[1, 2 * units:] = 0
+    moved[0, 2 * units :] += bias[1, 2 * units :]
+    moved[1, 2 * units :] = 0
     return {
-        "the recurrent bias row (bias[1]) is missing: it is added to h_prev @ recurrent_kernel.":
-            gru_cell(x_t, h_prev, kernel, recurrent_kernel, np.stack([bias[0], 0 * bias[1]])),
+        "the recurrent bias row (bias[1]) is missing: it is added to h_prev @ recurrent_kernel.": gru_cell(
+            x_t, h_prev, kernel, recurrent_kernel, np.stack([bias[0], 0 * bias[1]])
+        ),
         "the candidate's part of bias[1] is added outside the reset gate (to the input product, or after "
-        "the reset): with reset_after=True the reset gate multiplies h_prev @ U_h plus that bias.":
-            gru_cell(x_t, h_prev, kernel, recurrent_kernel, moved),
+        "the reset): with reset_after=True the reset gate multiplies h_prev @ U_h plus that bias.": gru_cell(
+            x_t, h_prev, kernel, recurrent_kernel, moved
+        ),
         "the reset gate multiplies h_prev before the product: that is reset_after=False. Here it multiplies "
-        "the h block of the recurrent product.": gru_cell(x_t, h_prev, kernel, recurrent_kernel,
-                                                          bias[0] + bias[1], reset_after=False),
+        "the h block of the recurrent product.": gru_cell(
+            x_t, h_prev, kernel, recurrent_kernel, bias[0] + bias[1], reset_after=False
+        ),
         SWAPPED_HINT: gru_cell(x_t, h_prev, *[_blocks(w, (1, 0, 2)) for w in (kernel, recurrent_kernel, bias)]),
         TAKE_NEW_HINT: gru_cell(x_t, h_prev, *[_negate_z(w) for w in (kernel, recurrent_kernel, bias)]),
     }
 
 
-def gru_layer_mistakes(x, kernel, recurrent_kernel, bias, initial_state=None, return_sequences=False,
-                       reset_after=False) -> dict:
+def gru_layer_mistakes(
+    x, kernel, recurrent_kernel, bias, initial_state=None, return_sequences=False, reset_after=False
+) -> dict:
     """What the common mistakes in lesson 02's Exercise 3 (the loop over time) give, by hint."""
     x = np.asarray(x, dtype=float)
     units = np.shape(recurrent_kernel)[0]
     h0 = np.zeros((x.shape[0], units)) if initial_state is None else np.asarray(initial_state, dtype=float)
     states = gru_sequence(x, kernel, recurrent_kernel, bias, reset_after=reset_after, initial_state=h0)
-    not_carried = np.stack([gru_cell(x[:, t], h0, kernel, recurrent_kernel, bias, reset_after=reset_after)
-                            for t in range(x.shape[1])], axis=1)
+    not_carried = np.stack(
+        [gru_cell(x[:, t], h0, kernel, recurrent_kernel, bias, reset_after=reset_after) for t in range(x.shape[1])],
+        axis=1,
+    )
     late = np.concatenate([h0[:, None], states[:, :-1]], axis=1)
     zero_start = gru_sequence(x, kernel, recurrent_kernel, bias, reset_after=reset_after)
     pick = (lambda s: s) if return_sequences else (lambda s: s[:, -1])
@@ -505,10 +578,10 @@ def gru_layer_mistakes(x, kernel, recurrent_kernel, bias, initial_state=None, re
         "previous step produced.": pick(not_carried),
         "your states are one step late: you collected each state before the update, so the first one is "
         "h_0 and the last state is missing.": late if return_sequences else late[:, -1],
-        "initial_state is ignored: start from it when it is given, from zeros only when it is None.":
-            pick(zero_start),
-        "the states are stacked with time first; stack them on axis 1, (batch, time, units).":
-            np.swapaxes(states, 0, 1),
+        "initial_state is ignored: start from it when it is given, from zeros only when it is None.": pick(zero_start),
+        "the states are stacked with time first; stack them on axis 1, (batch, time, units).": np.swapaxes(
+            states, 0, 1
+        ),
     }
     if not return_sequences:
         mistakes["return_sequences=False must return only the last state, shape (batch, units)."] = states
@@ -523,31 +596,49 @@ def forecast_mistakes(x_windows, gru_weights, head_kernel, head_bias) -> dict:
     head = np.asarray(head_kernel, dtype=float)
     return {
         "the head's bias is missing: the Dense layer computes h_T @ head_kernel + head_bias.": states[:, -1] @ head,
-        "the forecast reads an average of the states; the head reads the last state only.":
-            states.mean(axis=1) @ head + head_bias,
+        "the forecast reads an average of the states; the head reads the last state only.": states.mean(axis=1) @ head
+        + head_bias,
         "the forecast reads the first state; the head reads the last one.": states[:, 0] @ head + head_bias,
         "that is the reset_after=False step with one bias row; this model's GRU is reset_after=True "
-        "(Keras's default), so it needs your gru_step_reset_after and both bias rows.":
-            gru_sequence(x_windows, kernel, recurrent_kernel, bias[0], reset_after=False)[:, -1] @ head + head_bias,
-        "the windows are read backwards in time.":
-            gru_sequence(np.asarray(x_windows)[:, ::-1], kernel, recurrent_kernel, bias)[:, -1] @ head + head_bias,
+        "(Keras's default), so it needs your gru_step_reset_after and both bias rows.": gru_sequence(
+            x_windows, kernel, recurrent_kernel, bias[0], reset_after=False
+        )[:, -1]
+        @ head
+        + head_bias,
+        "the windows are read backwards in time.": gru_sequence(
+            np.asarray(x_windows)[:, ::-1], kernel, recurrent_kernel, bias
+        )[:, -1]
+        @ head
+        + head_bias,
     }
 
 
 def forecast_error_hint(error: Exception) -> str:
     """The hint for an error raised inside the learner's forecast function (Exercise 5)."""
-    return (f"Not yet: running your forecast raised {type(error).__name__}: {error}. This model's GRU uses "
-            "Keras's default, reset_after=True: its bias has two rows, which only your gru_step_reset_after "
-            "reads, and your gru_layer uses gru_step unless you pass another step.")
+    return (
+        f"Not yet: running your forecast raised {type(error).__name__}: {error}. This model's GRU uses "
+        "Keras's default, reset_after=True: its bias has two rows, which only your gru_step_reset_after "
+        "reads, and your gru_layer uses gru_step unless you pass another step."
+    )
 
 
 def stacked_bigru_mistakes(cases) -> dict:
     """What the common mistakes in lesson 02's Exercise 6 give for each (input_dim, widths, outputs)."""
+
     def gru(d, h, reset_after=True):
         return 3 * (d * h + h * h + (2 if reset_after else 1) * h)
 
-    def count(input_dim, widths, outputs, per_layer=2, reads=2, reset_after=True, head_reads=2,
-              head_bias=True, from_input=False):
+    def count(
+        input_dim,
+        widths,
+        outputs,
+        per_layer=2,
+        reads=2,
+        reset_after=True,
+        head_reads=2,
+        head_bias=True,
+        from_input=False,
+    ):
         total, features = 0, input_dim
         for width in widths:
             total += per_layer * gru(input_dim if from_input else features, width, reset_after)
@@ -556,10 +647,12 @@ def stacked_bigru_mistakes(cases) -> dict:
 
     variants = {
         "a Bidirectional layer holds two GRUs, one per direction; you counted one.": dict(per_layer=1),
-        "the layer after a Bidirectional one reads both directions, 2 * width features; you counted width.":
-            dict(reads=1, head_reads=2),
-        "that is the reset_after=False formula; the layers use Keras's default, reset_after=True.":
-            dict(reset_after=False),
+        "the layer after a Bidirectional one reads both directions, 2 * width features; you counted width.": dict(
+            reads=1, head_reads=2
+        ),
+        "that is the reset_after=False formula; the layers use Keras's default, reset_after=True.": dict(
+            reset_after=False
+        ),
         "the Dense head reads both directions of the last layer; you counted one.": dict(head_reads=1),
         "every layer after the first reads the layer before it, not the input features.": dict(from_input=True),
         "the Dense layer's bias is missing (one per output).": dict(head_bias=False),
@@ -584,21 +677,21 @@ def take_the_new_mistakes(x_t, h_prev, kernel, recurrent_kernel, bias) -> dict:
     only_input_row[1, z_cols] = bias[1, z_cols]
     reset_cols = [w.copy() for w in (kernel, recurrent_kernel, bias)]
     for w in reset_cols:
-        w[..., units:2 * units] *= -1
+        w[..., units : 2 * units] *= -1
     one_minus = [w.copy() for w in (kernel, recurrent_kernel, bias)]
     for w in one_minus:
         w[..., z_cols] = 1 - w[..., z_cols]
     return {
         "the update gate's bias is unchanged: z' = 1 - z needs the whole pre-activation negated, bias "
         "included.": take_new(_negate_z(kernel), _negate_z(recurrent_kernel), bias),
-        "only one bias row of the update gate is negated; reset_after=True has two (bias[0] and bias[1]).":
-            take_new(_negate_z(kernel), _negate_z(recurrent_kernel), only_input_row),
-        "you changed the reset gate's columns; the convention is about the update gate, block z.":
-            take_new(*reset_cols),
-        "every weight is negated; only the update gate's columns change.":
-            take_new(-kernel, -recurrent_kernel, -bias),
-        "1 - w is not the same as -w: 1 - sigmoid(a) = sigmoid(-a) negates the pre-activation.":
-            take_new(*one_minus),
+        "only one bias row of the update gate is negated; reset_after=True has two (bias[0] and bias[1]).": take_new(
+            _negate_z(kernel), _negate_z(recurrent_kernel), only_input_row
+        ),
+        "you changed the reset gate's columns; the convention is about the update gate, block z.": take_new(
+            *reset_cols
+        ),
+        "every weight is negated; only the update gate's columns change.": take_new(-kernel, -recurrent_kernel, -bias),
+        "1 - w is not the same as -w: 1 - sigmoid(a) = sigmoid(-a) negates the pre-activation.": take_new(*one_minus),
     }
 
 
@@ -610,8 +703,10 @@ def remember_hint(kernel, recurrent_kernel, bias):
     """
     kernel, recurrent_kernel, bias = (np.asarray(w, dtype=float) for w in (kernel, recurrent_kernel, bias))
     if kernel.shape != (2, 3) or recurrent_kernel.shape != (1, 3) or bias.shape != (3,):
-        return (f"the shapes are kernel {kernel.shape}, recurrent_kernel {recurrent_kernel.shape}, bias "
-                f"{bias.shape}; the exercise asks for (2, 3), (1, 3) and (3,): rows value and marker, columns z, r, h.")
+        return (
+            f"the shapes are kernel {kernel.shape}, recurrent_kernel {recurrent_kernel.shape}, bias "
+            f"{bias.shape}; the exercise asks for (2, 3), (1, 3) and (3,): rows value and marker, columns z, r, h."
+        )
     rng = np.random.default_rng(0)
     values = rng.uniform(-1, 1, (16, 8))
     markers = np.zeros((16, 8))
@@ -623,23 +718,35 @@ def remember_hint(kernel, recurrent_kernel, bias):
     between = np.delete(parts.z, 3, axis=1)
     at_marker = parts.z[:, 3]
     if between.mean() < 0.5 and at_marker.mean() > 0.5:
-        return ("that is the take-the-new reading: in Keras z near 1 keeps the old state and z near 0 writes "
-                "the candidate, so your unit rewrites its state everywhere except at the marker.")
+        return (
+            "that is the take-the-new reading: in Keras z near 1 keeps the old state and z near 0 writes "
+            "the candidate, so your unit rewrites its state everywhere except at the marker."
+        )
     if between.min() < 0.99:
         if bias[1] > bias[0] and kernel[1, 1] < kernel[1, 0]:
-            return ("the columns are z, r, h in that order: your settings for holding the state sit in the "
-                    "reset gate's column.")
-        return ("between markers the state must be held, whatever the value: the update gate must stay close "
-                "to 1 there, and yours does not.")
+            return (
+                "the columns are z, r, h in that order: your settings for holding the state sit in the "
+                "reset gate's column."
+            )
+        return (
+            "between markers the state must be held, whatever the value: the update gate must stay close "
+            "to 1 there, and yours does not."
+        )
     if at_marker.max() > 0.01:
-        return ("at the marker the update gate must let the candidate in (z close to 0); the marker's weight "
-                "on z does not move it far enough.")
+        return (
+            "at the marker the update gate must let the candidate in (z close to 0); the marker's weight "
+            "on z does not move it far enough."
+        )
     if np.abs(parts.candidate[:, 3] - flipped.candidate[:, 3]).max() > 0.01:
-        return ("at the marker the candidate still sees the old state: it must depend on the value only "
-                "(through U_h, or through a reset gate that shuts at the marker).")
+        return (
+            "at the marker the candidate still sees the old state: it must depend on the value only "
+            "(through U_h, or through a reset gate that shuts at the marker)."
+        )
     if np.abs(parts.candidate[:, 3, 0] - np.tanh(values[:, 3])).max() > 0.02:
-        return ("at the marker the candidate is not tanh(value): look at the value's weight in the h column "
-                "and at the h column's bias.")
+        return (
+            "at the marker the candidate is not tanh(value): look at the value's weight in the h column "
+            "and at the h column's bias."
+        )
     return None
 
 
@@ -657,10 +764,13 @@ def check_gru_step(step, name: str, keras_layer, x, h0, reset_after: bool) -> No
     if (np.ndim(weights[2]) == 2) != reset_after:
         raise ValueError(f"keras_layer has reset_after={not reset_after}, but reset_after={reset_after} was asked")
     mistakes = (gru_step_reset_after_mistakes if reset_after else gru_step_mistakes)(x[:, 0], h0, *weights)
-    check_close_naming_mistakes(step(x[:, 0], h0, *weights),
-                                np.asarray(keras_layer(x[:, :1], initial_state=h0))[:, 0],
-                                f"your h_t after one step (reference: keras.layers.GRU(reset_after={reset_after}))",
-                                mistakes, atol=1e-5)
+    check_close_naming_mistakes(
+        step(x[:, 0], h0, *weights),
+        np.asarray(keras_layer(x[:, :1], initial_state=h0))[:, 0],
+        f"your h_t after one step (reference: keras.layers.GRU(reset_after={reset_after}))",
+        mistakes,
+        atol=1e-5,
+    )
 
 
 def check_gru_layer(gru_layer, keras_layer, x, h0, step=None) -> None:
@@ -676,12 +786,17 @@ def check_gru_layer(gru_layer, keras_layer, x, h0, step=None) -> None:
     reset_after = np.ndim(weights[2]) == 2
     extra = {} if step is None else {"step": step}
     for initial_state, return_sequences, what in [
-            (h0, True, "every state, return_sequences=True, shape (batch, time, units)"),
-            (h0, False, "the last state, return_sequences=False, shape (batch, units)"),
-            (None, True, "every state from initial_state=None")]:
+        (h0, True, "every state, return_sequences=True, shape (batch, time, units)"),
+        (h0, False, "the last state, return_sequences=False, shape (batch, units)"),
+        (None, True, "every state from initial_state=None"),
+    ]:
         states = np.asarray(keras_layer(x, initial_state=initial_state))
         check_close_naming_mistakes(
             gru_layer(x, *weights, initial_state=initial_state, return_sequences=return_sequences, **extra),
-            states if return_sequences else states[:, -1], what,
-            gru_layer_mistakes(x, *weights, initial_state=initial_state, return_sequences=return_sequences,
-                               reset_after=reset_after), atol=1e-5)
+            states if return_sequences else states[:, -1],
+            what,
+            gru_layer_mistakes(
+                x, *weights, initial_state=initial_state, return_sequences=return_sequences, reset_after=reset_after
+            ),
+            atol=1e-5,
+        )

@@ -54,8 +54,7 @@ def check_frame(df: pd.DataFrame, columns: list[str] | None = None) -> None:
     nan_columns = [c for c in used.columns if used[c].isna().any()]
     if nan_columns:
         raise ValueError(
-            f"NaNs in column(s) {nan_columns}; fill or drop them first "
-            "(e.g. df.interpolate(limit=3) or df.dropna())"
+            f"NaNs in column(s) {nan_columns}; fill or drop them first (e.g. df.interpolate(limit=3) or df.dropna())"
         )
 
 
@@ -124,8 +123,9 @@ def add_time_features(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _checked_windows(df: pd.DataFrame, target: str, window: int, horizon: int,
-                     features: list[str] | None) -> tuple[list[str], int]:
+def _checked_windows(
+    df: pd.DataFrame, target: str, window: int, horizon: int, features: list[str] | None
+) -> tuple[list[str], int]:
     """Validate a windowing request; return the feature names and the number of windows."""
     features = list(features or df.columns)
     check_frame(df, list(dict.fromkeys(features + [target])))
@@ -143,11 +143,10 @@ def _checked_windows(df: pd.DataFrame, target: str, window: int, horizon: int,
 def _target_rows(df: pd.DataFrame, target: str, window: int, horizon: int, n: int) -> np.ndarray:
     """y[i] = target at rows i+window .. i+window+horizon-1, shape (n, horizon)."""
     targets = df[target].to_numpy("float32")
-    return np.lib.stride_tricks.sliding_window_view(targets, horizon)[window:window + n]
+    return np.lib.stride_tricks.sliding_window_view(targets, horizon)[window : window + n]
 
 
-def window_arrays(df: pd.DataFrame, target: str, window: int, horizon: int,
-                  features: list[str] | None = None):
+def window_arrays(df: pd.DataFrame, target: str, window: int, horizon: int, features: list[str] | None = None):
     """All (input window, next `horizon` targets) pairs as NumPy arrays.
 
     x[i] holds rows i .. i+window-1 of the feature columns, and y[i] holds the target
@@ -161,9 +160,17 @@ def window_arrays(df: pd.DataFrame, target: str, window: int, horizon: int,
     return np.ascontiguousarray(x), np.ascontiguousarray(y)
 
 
-def window_dataset(df: pd.DataFrame, target: str, window: int, horizon: int,
-                   features: list[str] | None = None, batch_size: int = 256,
-                   shuffle: bool = False, seed: int | None = None, stride: int = 1):
+def window_dataset(
+    df: pd.DataFrame,
+    target: str,
+    window: int,
+    horizon: int,
+    features: list[str] | None = None,
+    batch_size: int = 256,
+    shuffle: bool = False,
+    seed: int | None = None,
+    stride: int = 1,
+):
     """The pairs of `window_arrays`, batched by `keras.utils.timeseries_dataset_from_array`.
 
     Windows are cut on the fly (no copy of every window in memory). Without shuffling
@@ -177,8 +184,13 @@ def window_dataset(df: pd.DataFrame, target: str, window: int, horizon: int,
     checks.positive_int("stride", stride)
     values = df[features].to_numpy("float32")[: n + window - 1]  # the last horizon rows are never inputs
     return keras.utils.timeseries_dataset_from_array(
-        values, _target_rows(df, target, window, horizon, n), sequence_length=window,
-        sequence_stride=stride, batch_size=batch_size, shuffle=shuffle, seed=seed,
+        values,
+        _target_rows(df, target, window, horizon, n),
+        sequence_length=window,
+        sequence_stride=stride,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
     )
 
 
@@ -206,8 +218,9 @@ class WindowedSplits:
         return unstandardize(values, self.stats, self.target)
 
 
-def standardized_windows(df: pd.DataFrame, target: str, window: int, horizon: int,
-                         train: float = 0.7, val: float = 0.15) -> WindowedSplits:
+def standardized_windows(
+    df: pd.DataFrame, target: str, window: int, horizon: int, train: float = 0.7, val: float = 0.15
+) -> WindowedSplits:
     """Split by time, standardise with training statistics, cut every window of each part.
 
     The whole pipeline that lesson 05 builds step by step, in one call for the lessons
@@ -217,12 +230,10 @@ def standardized_windows(df: pd.DataFrame, target: str, window: int, horizon: in
     stats = fit_standardizer(parts[0])
     arrays = [window_arrays(standardize(part, stats), target, window, horizon) for part in parts]
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = arrays
-    return WindowedSplits(x_train, y_train, x_val, y_val, x_test, y_test, stats, target,
-                          list(df.columns).index(target))
+    return WindowedSplits(x_train, y_train, x_val, y_val, x_test, y_test, stats, target, list(df.columns).index(target))
 
 
-def naive_forecast(df: pd.DataFrame, target: str, window: int, horizon: int,
-                   period: int = 1) -> np.ndarray:
+def naive_forecast(df: pd.DataFrame, target: str, window: int, horizon: int, period: int = 1) -> np.ndarray:
     """Repeat the most recent value from `period` steps earlier, for every window.
 
     period=1 is the last-value forecast; on hourly data period=24 is "same hour
@@ -288,7 +299,7 @@ def future_inputs(df: pd.DataFrame, window: int, horizon: int, features: list[st
         raise ValueError("features must name at least one column, e.g. TIME_FEATURES")
     features, n = _checked_windows(df, features[0], window, horizon, features)
     values = df[features].to_numpy("float32")
-    rows = np.lib.stride_tricks.sliding_window_view(values, horizon, axis=0)[window:window + n]
+    rows = np.lib.stride_tricks.sliding_window_view(values, horizon, axis=0)[window : window + n]
     return np.ascontiguousarray(rows.transpose(0, 2, 1))
 
 
@@ -305,8 +316,9 @@ def sequence_targets(df: pd.DataFrame, target: str, window: int, horizon: int) -
     return np.ascontiguousarray(by_window.transpose(0, 2, 1))
 
 
-def recursive_forecast(model, x, horizon: int, target_column: int = 0, known_future=None,
-                       batch_size: int = 1024) -> np.ndarray:
+def recursive_forecast(
+    model, x, horizon: int, target_column: int = 0, known_future=None, batch_size: int = 1024
+) -> np.ndarray:
     """Forecast `horizon` steps with a one-step model fed its own forecasts (lesson 05).
 
     x: inputs (windows, window, features); `model.predict(x)` must return (windows, 1), the
@@ -331,24 +343,29 @@ def recursive_forecast(model, x, horizon: int, target_column: int = 0, known_fut
         known_future = np.zeros((len(x), horizon, 1), dtype="float32")
     known_future = np.asarray(known_future, dtype="float32")
     if known_future.shape != (len(x), horizon, x.shape[2]):
-        raise ValueError(f"known_future must have shape {(len(x), horizon, x.shape[2])} "
-                         f"(windows, horizon, features), got {known_future.shape}")
+        raise ValueError(
+            f"known_future must have shape {(len(x), horizon, x.shape[2])} "
+            f"(windows, horizon, features), got {known_future.shape}"
+        )
     forecasts = np.empty((len(x), horizon), dtype="float32")
     for step in range(horizon):
         next_value = np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
         if next_value.shape != (len(x), 1):
-            raise ValueError(f"the model must forecast one step, shape {(len(x), 1)}; it returned "
-                             f"{next_value.shape}. Train it on window_arrays(..., horizon=1)")
+            raise ValueError(
+                f"the model must forecast one step, shape {(len(x), 1)}; it returned "
+                f"{next_value.shape}. Train it on window_arrays(..., horizon=1)"
+            )
         forecasts[:, step] = next_value[:, 0]
-        new_row = known_future[:, step:step + 1].copy()
+        new_row = known_future[:, step : step + 1].copy()
         new_row[:, 0, target_column] = next_value[:, 0]
         x = np.concatenate([x[:, 1:], new_row], axis=1)
     return forecasts
 
 
 # ---------------------------------------------------------------- stronger baselines, fair margins (lesson 05)
-def same_hour_median(df: pd.DataFrame, target: str, window: int, horizon: int, days: int = 7,
-                     period: int = 24) -> np.ndarray:
+def same_hour_median(
+    df: pd.DataFrame, target: str, window: int, horizon: int, days: int = 7, period: int = 24
+) -> np.ndarray:
     """The median of the same hour on each of the last `days` days inside the window.
 
     For forecast step h the candidates are the values `period` * (ceil(h / period) + j)
@@ -386,7 +403,7 @@ def forecast_days(index: pd.DatetimeIndex, window: int, horizon: int) -> np.ndar
     n = len(index) - window - horizon + 1
     if n < 1:
         raise ValueError(f"window ({window}) + horizon ({horizon}) is longer than the index ({len(index)} rows)")
-    return index[window:window + n].normalize().to_numpy()
+    return index[window : window + n].normalize().to_numpy()
 
 
 def window_errors(y_true, y_pred) -> np.ndarray:
@@ -404,8 +421,7 @@ def window_errors(y_true, y_pred) -> np.ndarray:
     return np.abs(y_true - y_pred).mean(axis=1)
 
 
-def feedback_gru(window: int, n_features: int, n_known: int, horizon: int, units: int = 32,
-                 target_column: int = 0):
+def feedback_gru(window: int, n_features: int, n_known: int, horizon: int, units: int = 32, target_column: int = 0):
     """A recursive (autoregressive) GRU forecaster, trained through its own rollout (lesson 05).
 
     An encoder `GRU(units)` reads the window (window, n_features); then a `GRUCell(units)`,
@@ -428,8 +444,13 @@ def feedback_gru(window: int, n_features: int, n_known: int, horizon: int, units
     import keras  # imported here: the rest of this module needs only NumPy and pandas
     from keras import ops
 
-    for name, value in (("window", window), ("n_features", n_features), ("n_known", n_known),
-                        ("horizon", horizon), ("units", units)):
+    for name, value in (
+        ("window", window),
+        ("n_features", n_features),
+        ("n_known", n_known),
+        ("horizon", horizon),
+        ("units", units),
+    ):
         checks.positive_int(name, value)
     checks.whole_number("target_column", target_column, minimum=0, maximum=n_features - 1)
     x = keras.Input((window, n_features), name="window")
@@ -439,12 +460,12 @@ def feedback_gru(window: int, n_features: int, n_known: int, horizon: int, units
     cell = keras.layers.GRUCell(units, name="step_cell")
     head = keras.layers.Dense(1, name="forecast")
     _, start = encoder(x)
-    last_observed = x[:, -1, target_column:target_column + 1]
+    last_observed = x[:, -1, target_column : target_column + 1]
 
     def unroll(fed_back: bool):
         state, value, outputs = start, last_observed, []
         for step in range(horizon):
-            fed = value if fed_back else previous[:, step:step + 1]
+            fed = value if fed_back else previous[:, step : step + 1]
             output, state = cell(ops.concatenate([fed, known[:, step]], axis=-1), state)
             value = head(output)
             outputs.append(value)
@@ -462,6 +483,8 @@ def previous_targets(x, y, target_column: int = 0) -> np.ndarray:
     """
     x, y = np.asarray(x, dtype="float32"), np.asarray(y, dtype="float32")
     if x.ndim != 3 or y.ndim != 2 or len(x) != len(y):
-        raise ValueError(f"need x (windows, window, features) and y (windows, horizon) for the same windows, "
-                         f"got {x.shape} and {y.shape}")
+        raise ValueError(
+            f"need x (windows, window, features) and y (windows, horizon) for the same windows, "
+            f"got {x.shape} and {y.shape}"
+        )
     return np.concatenate([x[:, -1:, target_column], y[:, :-1]], axis=1)

@@ -88,8 +88,9 @@ def _check_fraction_pair(train: float, val: float) -> None:
 
 
 # ---------------------------------------------------------------- splitting
-def stratified_split(df: pd.DataFrame, label: str = "label", train: float = 0.8, val: float = 0.1,
-                     seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def stratified_split(
+    df: pd.DataFrame, label: str = "label", train: float = 0.8, val: float = 0.1, seed: int = 42
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Split rows into train / validation / test parts, each with the same class balance.
 
     Each class is shuffled with `seed` and cut by the fractions (the test part is the
@@ -119,8 +120,9 @@ def stratified_split(df: pd.DataFrame, label: str = "label", train: float = 0.8,
 
 
 # ---------------------------------------------------------------- vectorising
-def build_vectorizer(train_texts, max_tokens: int | None = None, output_mode: str = "int",
-                     sequence_length: int | None = None):
+def build_vectorizer(
+    train_texts, max_tokens: int | None = None, output_mode: str = "int", sequence_length: int | None = None
+):
     """A `keras.layers.TextVectorization` adapted on the training texts only.
 
     `output_mode="int"` gives token ids (0 padding, 1 `[UNK]`), padded or cut to
@@ -147,8 +149,7 @@ def build_vectorizer(train_texts, max_tokens: int | None = None, output_mode: st
     return vectorizer
 
 
-def make_dataset(vectorizer, texts, labels=None, batch_size: int = 64, shuffle: bool = False,
-                 seed: int | None = None):
+def make_dataset(vectorizer, texts, labels=None, batch_size: int = 64, shuffle: bool = False, seed: int | None = None):
     """A `tf.data` pipeline of (vectorised batch, labels), or vectorised batches alone.
 
     Texts are vectorised batch by batch as they are read, so even a wide bag-of-words
@@ -233,8 +234,9 @@ def confusion_matrix(labels, predicted) -> pd.DataFrame:
     counts = np.zeros((2, 2), dtype="int64")
     np.add.at(counts, (true, pred), 1)
     names = ["negative", "positive"]
-    return pd.DataFrame(counts, index=pd.Index([f"true {n}" for n in names]),
-                        columns=pd.Index([f"predicted {n}" for n in names]))
+    return pd.DataFrame(
+        counts, index=pd.Index([f"true {n}" for n in names]), columns=pd.Index([f"predicted {n}" for n in names])
+    )
 
 
 def predict_sentiment(model, vectorizer, texts) -> np.ndarray:
@@ -284,8 +286,12 @@ def names_read_by(function, follow: bool = True) -> dict[str, str]:
                 name = instruction.argval
                 found.setdefault(name, via)
                 value = current.__globals__.get(name)
-                if (follow and inspect.isfunction(value) and value.__module__ == function.__module__
-                        and value not in seen):
+                if (
+                    follow
+                    and inspect.isfunction(value)
+                    and value.__module__ == function.__module__
+                    and value not in seen
+                ):
                     todo.append((value, value.__name__))
             codes.extend(const for const in code.co_consts if inspect.iscode(const))
     return found

@@ -47,7 +47,7 @@ class CharVocabulary(CharTable):
     KIND: ClassVar[str] = "vocabulary"
 
     @classmethod
-    def from_text(cls, text: str) -> "CharVocabulary":
+    def from_text(cls, text: str) -> CharVocabulary:
         """Every distinct character of `text`, sorted (so the ids do not depend on order)."""
         if not isinstance(text, str):
             raise TypeError(f"expected the text as a str, got {type(text).__name__}")
@@ -139,8 +139,12 @@ class GRUStepper:
                 )
             self.layers.append(layer)
         kinds = [type(layer).__name__ for layer in self.layers]
-        if (len(kinds) < 3 or kinds[0] != "Embedding" or kinds[-1] != "Dense"
-                or any(kind != "GRU" for kind in kinds[1:-1])):
+        if (
+            len(kinds) < 3
+            or kinds[0] != "Embedding"
+            or kinds[-1] != "Dense"
+            or any(kind != "GRU" for kind in kinds[1:-1])
+        ):
             raise ValueError(f"expected Embedding -> GRU (one or more) -> Dense, got {' -> '.join(kinds)}")
         if not all(layer.return_sequences for layer in self.layers[1:-1]):
             raise ValueError("every GRU layer of a language model needs return_sequences=True")
@@ -231,7 +235,7 @@ def parallel_streams(ids, n_streams: int, seq_length: int):
     if n_chunks < 1:
         raise ValueError(f"{len(ids):,} ids are too few for {n_streams} streams of one {seq_length}-id chunk")
     length = n_chunks * seq_length
-    streams = np.stack([ids[s * length: (s + 1) * length + 1] for s in range(n_streams)])
+    streams = np.stack([ids[s * length : (s + 1) * length + 1] for s in range(n_streams)])
     return streams[:, :-1], streams[:, 1:]
 
 
@@ -248,7 +252,7 @@ def predict_carrying_state(model, inputs, seq_length: int) -> np.ndarray:
     states = [np.zeros((len(inputs), gru.units), dtype="float32") for gru in grus]
     logits = []
     for start in range(0, inputs.shape[1], seq_length):
-        x = embedding(inputs[:, start:start + seq_length])
+        x = embedding(inputs[:, start : start + seq_length])
         for i, gru in enumerate(grus):
             x = gru(x, initial_state=states[i])
             states[i] = x[:, -1, :]  # the state after the chunk's last character
@@ -264,8 +268,9 @@ def predict_resetting_state(model, inputs, seq_length: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- generation and predictive text
-def generate(model, prefix: str, n: int, temperature: float = 1.0, *, vocab: CharVocabulary,
-             seed: int | None = None) -> str:
+def generate(
+    model, prefix: str, n: int, temperature: float = 1.0, *, vocab: CharVocabulary, seed: int | None = None
+) -> str:
     """`prefix` followed by `n` characters sampled one at a time at `temperature`.
 
     The GRU state is carried from step to step: the prefix is read once, then each
@@ -307,8 +312,9 @@ def current_word(prefix: str) -> str:
     return prefix[start:]
 
 
-def complete_word(model, prefix: str, *, vocab: CharVocabulary, beam_width: int = 5,
-                  max_length: int = 20) -> tuple[str, float]:
+def complete_word(
+    model, prefix: str, *, vocab: CharVocabulary, beam_width: int = 5, max_length: int = 20
+) -> tuple[str, float]:
     """The most likely completion of the word being typed at the end of `prefix`.
 
     Returns (completion, probability): the characters still to type and the model's
@@ -339,9 +345,7 @@ def complete_word(model, prefix: str, *, vocab: CharVocabulary, beam_width: int 
         if length == max_length:
             break
         candidates = [
-            (score + row[i], b, i)
-            for b, ((text, score), row) in enumerate(zip(beams, log_probs))
-            for i in word_ids
+            (score + row[i], b, i) for b, ((text, score), row) in enumerate(zip(beams, log_probs)) for i in word_ids
         ]
         candidates.sort(key=lambda c: -c[0])
         candidates = [c for c in candidates[:beam_width] if c[0] > best[1]]
@@ -365,12 +369,12 @@ def complete_word(model, prefix: str, *, vocab: CharVocabulary, beam_width: int 
 class _CountTable:
     """Counts c(h, w) of one level, as arrays sorted by (context h, next character w)."""
 
-    keys: np.ndarray      # h * V + w, sorted
-    counts: np.ndarray    # c(h, w) > 0, float64
+    keys: np.ndarray  # h * V + w, sorted
+    counts: np.ndarray  # c(h, w) > 0, float64
     contexts: np.ndarray  # the distinct h, sorted
-    starts: np.ndarray    # where each context's followers begin in keys
-    totals: np.ndarray    # c(h, .) = the sum over w
-    types: np.ndarray     # how many different w follow h
+    starts: np.ndarray  # where each context's followers begin in keys
+    totals: np.ndarray  # c(h, .) = the sum over w
+    types: np.ndarray  # how many different w follow h
     discount: float
 
 
@@ -486,7 +490,7 @@ def fit_ngram(train_ids, max_order: int, vocab_size: int) -> NGramModel:
     grams = {}  # k -> the code of the k-gram starting at every position
     code = np.zeros(len(ids), dtype="int64")
     for k in range(1, max_order + 2):
-        code = code[:len(ids) - k + 1] * vocab_size + ids[k - 1:]
+        code = code[: len(ids) - k + 1] * vocab_size + ids[k - 1 :]
         grams[k] = code
     raw, continuation = {}, {}
     for k in range(1, max_order + 1):

@@ -72,7 +72,7 @@ class CharTokenizer(CharTable):
         checks.positive_int("max_length", self.max_length)
 
     @classmethod
-    def from_texts(cls, texts, max_length: int | None = None) -> "CharTokenizer":
+    def from_texts(cls, texts, max_length: int | None = None) -> CharTokenizer:
         """Every distinct character of `texts`, sorted; `max_length` defaults to the longest text."""
         texts = text_list(texts)
         longest = max(len(t) for t in texts)
@@ -136,8 +136,9 @@ def text_lengths(encoder_ids) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- the tf.data pipeline
-def seq2seq_dataset(encoder_ids, target_ids, batch_size: int, shuffle: bool = False,
-                    seed: int | None = None, buckets=LENGTH_BUCKETS):
+def seq2seq_dataset(
+    encoder_ids, target_ids, batch_size: int, shuffle: bool = False, seed: int | None = None, buckets=LENGTH_BUCKETS
+):
     """Batches of ((encoder ids, decoder inputs), targets) for `model.fit`, similar lengths together.
 
     Each text goes to a length bucket (`buckets` are the upper bounds); a batch holds
@@ -155,8 +156,7 @@ def seq2seq_dataset(encoder_ids, target_ids, batch_size: int, shuffle: bool = Fa
         raise ValueError("a row of encoder_ids is all padding: every input needs at least one character")
     rows_per_bucket = np.bincount(np.searchsorted(buckets, lengths), minlength=len(buckets) + 1)
     n_batches = int(np.sum(-(-rows_per_bucket // batch_size)))  # each bucket ends with one partial batch
-    dataset = tf.data.Dataset.from_tensor_slices(
-        (encoder_ids, decoder_inputs(target_ids), target_ids, lengths))
+    dataset = tf.data.Dataset.from_tensor_slices((encoder_ids, decoder_inputs(target_ids), target_ids, lengths))
     if shuffle:
         dataset = dataset.shuffle(len(encoder_ids), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.bucket_by_sequence_length(
@@ -166,7 +166,7 @@ def seq2seq_dataset(encoder_ids, target_ids, batch_size: int, shuffle: bool = Fa
     )
 
     def cut_to_longest(enc, dec, target, length):
-        return (enc[:, :tf.reduce_max(length)], dec), target
+        return (enc[:, : tf.reduce_max(length)], dec), target
 
     dataset = dataset.map(cut_to_longest).apply(tf.data.experimental.assert_cardinality(n_batches))
     return dataset.prefetch(tf.data.AUTOTUNE)  # len(dataset) is the number of batches

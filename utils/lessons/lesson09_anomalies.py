@@ -93,8 +93,7 @@ def daily_means(series: pd.Series) -> pd.Series:
     return _by_complete_day(series).mean()
 
 
-def away_days(series: pd.Series, fraction: float = 0.6, reference_days: int = 56,
-              min_days: int = 3) -> pd.Series:
+def away_days(series: pd.Series, fraction: float = 0.6, reference_days: int = 56, min_days: int = 3) -> pd.Series:
     """True for days in a run of at least `min_days` days below `fraction` x the trailing median.
 
     The reference of each day is the median daily mean of the `reference_days` days before
@@ -122,7 +121,7 @@ def trailing_zscore(daily: pd.Series, days: int = 28) -> pd.Series:
 
 
 def split_days(days: pd.DatetimeIndex, val_start: str, test_start: str) -> pd.Series:
-    """"train" before `val_start`, "validation" until `test_start`, "test" from then on."""
+    """ "train" before `val_start`, "validation" until `test_start`, "test" from then on."""
     val_start, test_start = pd.Timestamp(val_start), pd.Timestamp(test_start)
     if not days[0] < val_start < test_start <= days[-1]:
         raise ValueError(
@@ -159,8 +158,10 @@ def _checked(labels, scores) -> tuple[np.ndarray, np.ndarray]:
             "leave those days out of the evaluation or fill them"
         )
     if not labels.any():
-        raise ValueError("the labels have no positive day: precision and recall are undefined. "
-                         "Choose a split (or dates) that holds some labelled days")
+        raise ValueError(
+            "the labels have no positive day: precision and recall are undefined. "
+            "Choose a split (or dates) that holds some labelled days"
+        )
     return labels.astype(bool), scores
 
 
@@ -176,12 +177,14 @@ def precision_recall_curve(labels, scores) -> pd.DataFrame:
     last_of_tie = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
     flagged = np.arange(1, len(scores) + 1)[last_of_tie]
     true_positives = np.cumsum(hits)[last_of_tie]
-    return pd.DataFrame({
-        "threshold": sorted_scores[last_of_tie],
-        "flagged": flagged,
-        "precision": true_positives / flagged,
-        "recall": true_positives / labels.sum(),
-    })
+    return pd.DataFrame(
+        {
+            "threshold": sorted_scores[last_of_tie],
+            "flagged": flagged,
+            "precision": true_positives / flagged,
+            "recall": true_positives / labels.sum(),
+        }
+    )
 
 
 def average_precision(labels, scores) -> float:
@@ -226,8 +229,17 @@ def plot_detections(ax, daily: pd.Series, labels: pd.Series, flagged: pd.Series,
         ax.axvspan(day, day + pd.Timedelta(days=1), color="tab:orange", alpha=0.3, lw=0)
     hit, false_alarm = flagged & labels, flagged & ~labels
     ax.plot(daily.index[hit], daily[hit], "o", color="tab:blue", ms=5, label=f"flagged, labelled ({hit.sum()})")
-    ax.plot(daily.index[false_alarm], daily[false_alarm], "o", mfc="none", color="tab:red", ms=5,
-            label=f"flagged, not labelled ({false_alarm.sum()})")
-    ax.axvspan(daily.index[0], daily.index[0], color="tab:orange", alpha=0.3, label=f"{labels.name} ({labels.sum()} days)")
+    ax.plot(
+        daily.index[false_alarm],
+        daily[false_alarm],
+        "o",
+        mfc="none",
+        color="tab:red",
+        ms=5,
+        label=f"flagged, not labelled ({false_alarm.sum()})",
+    )
+    ax.axvspan(
+        daily.index[0], daily.index[0], color="tab:orange", alpha=0.3, label=f"{labels.name} ({labels.sum()} days)"
+    )
     ax.set(title=title, ylabel="kW (daily mean)")
     ax.legend(fontsize=8, ncol=4, loc="upper right")
