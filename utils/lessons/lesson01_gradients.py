@@ -22,6 +22,7 @@ import numpy as np
 
 from ..core import checks
 from ..core.exercises import check_close_naming_mistakes  # noqa: F401 (lessons call it from here)
+from ..core.plotting import CellDiagram
 
 # The smallest positive normal float32, 2**-126 = np.finfo(np.float32).tiny (about 1.2e-38).
 # IEEE float32 goes further down with subnormal numbers (to 1.4e-45, and NumPy keeps them),
@@ -310,53 +311,12 @@ def plot_lstm_cell(ax=None):
     tanh(c_t) out as h_t. Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
     ax = ax or plt.subplots(figsize=(11, 5.6))[1]
     cell, state, gate, data, cand = "#9467bd", "#1f77b4", "#2ca02c", "#7f7f7f", "#d62728"
 
-    def line(points, color, arrow=True):
-        xs, ys = zip(*points)
-        ax.plot(xs[:-1] if arrow else xs, ys[:-1] if arrow else ys, color=color, lw=1.6, zorder=1)
-        if arrow:
-            ax.add_patch(
-                FancyArrowPatch(
-                    points[-2],
-                    points[-1],
-                    arrowstyle="-|>",
-                    mutation_scale=14,
-                    color=color,
-                    lw=1.6,
-                    shrinkA=0,
-                    shrinkB=0,
-                    zorder=1,
-                )
-            )
-        else:
-            ax.plot(xs[-2:], ys[-2:], color=color, lw=1.6, zorder=1)
-
-    def node(x, y, symbol, fontsize=13):
-        ax.add_patch(Circle((x, y), 0.26, fc="white", ec="black", lw=1.3, zorder=3))
-        ax.text(x, y, symbol, ha="center", va="center", fontsize=fontsize, zorder=4)
-
-    def box(x, y, formula, name, block, color):
-        ax.add_patch(
-            FancyBboxPatch(
-                (x - 0.85, y - 0.55), 1.7, 1.1, boxstyle="round,pad=0.04", fc="white", ec=color, lw=2, zorder=3
-            )
-        )
-        ax.text(x, y + 0.2, formula, ha="center", va="center", fontsize=11.5, zorder=4)
-        ax.text(
-            x,
-            y - 0.25,
-            f"{name}\nKeras block {block}",
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="#444444",
-            linespacing=1.1,
-            zorder=4,
-        )
+    diagram = CellDiagram(ax, box_half_width=0.85, box_fontsize=11.5)
+    line, node, box = diagram.line, diagram.node, diagram.box
 
     f_x, i_x, c_x, o_x, y_box, rail, out = 2.4, 4.6, 6.8, 9.0, 2.9, 6.2, 4.6
     forget_x, add_x, tanh_x = 2.4, 6.8, 10.3

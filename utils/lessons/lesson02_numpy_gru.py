@@ -33,6 +33,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.exercises import check_close_naming_mistakes  # noqa: F401 (lessons call it from here)
+from ..core.plotting import CellDiagram
 
 __all__ = [
     "GRUParts",
@@ -290,56 +291,12 @@ def plot_gru_cell(ax=None):
     adds (1 - z_t) of the candidate. Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
     ax = ax or plt.subplots(figsize=(11, 5.6))[1]
     state, gate, data = "#1f77b4", "#2ca02c", "#7f7f7f"
 
-    def line(points, color, arrow=True):
-        """A polyline through `points`, with an arrowhead at the end."""
-        xs, ys = zip(*points)
-        ax.plot(xs[:-1] if arrow else xs, ys[:-1] if arrow else ys, color=color, lw=1.6, zorder=1)
-        if arrow:  # the last segment carries the arrowhead
-            ax.add_patch(
-                FancyArrowPatch(
-                    points[-2],
-                    points[-1],
-                    arrowstyle="-|>",
-                    mutation_scale=14,
-                    color=color,
-                    lw=1.6,
-                    shrinkA=0,
-                    shrinkB=0,
-                    zorder=1,
-                )
-            )
-        else:
-            ax.plot(xs[-2:], ys[-2:], color=color, lw=1.6, zorder=1)
-
-    def node(x, y, symbol, fontsize=13):
-        """A pointwise operation: a small circle with its symbol."""
-        ax.add_patch(Circle((x, y), 0.26, fc="white", ec="black", lw=1.3, zorder=3))
-        ax.text(x, y, symbol, ha="center", va="center", fontsize=fontsize, zorder=4)
-
-    def box(x, y, formula, name, block, color):
-        """A layer with weights: the formula, its name and its Keras block."""
-        ax.add_patch(
-            FancyBboxPatch(
-                (x - 0.95, y - 0.55), 1.9, 1.1, boxstyle="round,pad=0.04", fc="white", ec=color, lw=2, zorder=3
-            )
-        )
-        ax.text(x, y + 0.2, formula, ha="center", va="center", fontsize=12, zorder=4)
-        ax.text(
-            x,
-            y - 0.25,
-            f"{name}\nKeras block {block}",
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="#444444",
-            linespacing=1.1,
-            zorder=4,
-        )
+    diagram = CellDiagram(ax)
+    line, node, box = diagram.line, diagram.node, diagram.box
 
     z_x, r_x, reset_x, cand_x, y_box = 3.0, 5.3, 7.0, 8.7, 3.2
     keep_x, mix_x, plus_x, rail = 3.0, 10.5, 10.5, 6.2
