@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from utils.lessons.lesson01_sequence_tasks import adding_accuracy, adding_task, first_symbol_task
+from utils.lessons.lesson01_sequence_tasks import adding_accuracy, adding_task, choose_learning_rate, first_symbol_task
 
 
 def test_first_symbol_task_shapes_and_labels():
@@ -135,3 +135,63 @@ def test_pairwise_verdicts_refuse_bad_input():
         pairwise_verdicts(scores.assign(**{"test accuracy": np.nan}), "test accuracy", [("GRU", "LSTM")])
     with pytest.raises(ValueError, match="empty"):
         pairwise_verdicts(scores, "test accuracy", [])
+
+
+def _bowl(best_rate):
+    """A validation loss that is lowest at best_rate, far below chance (1/6), and counts its calls."""
+    calls = []
+
+    def score(rate):
+        calls.append(rate)
+        return 0.01 + 0.001 * np.log(rate / best_rate) ** 2
+
+    return score, calls
+
+
+def test_choose_learning_rate_keeps_an_inner_best():
+    score, calls = _bowl(0.01)
+    rate, table, learned = choose_learning_rate(score, [0.003, 0.01, 0.03], chance_score=1 / 6)
+    assert (rate, learned) == (0.01, True) and len(calls) == 3 and list(table.index) == [0.003, 0.01, 0.03]
+
+
+def test_choose_learning_rate_widens_from_an_edge_without_retraining():
+    score, calls = _bowl(0.1)
+    rate, table, learned = choose_learning_rate(score, [0.003, 0.01, 0.03], chance_score=1 / 6)
+    assert learned and table.index[0] < rate < table.index[-1] and rate > 0.03
+    assert len(calls) == len(set(calls)) == len(table), "each rate is trained once"
+
+
+def test_choose_learning_rate_does_not_chase_noise_when_nothing_learned():
+    calls = []
+
+    def at_chance(rate):
+        calls.append(rate)
+        return 1 / 6 - 1e-4 * rate  # noise that favours the largest rate, all at chance level
+
+    rate, table, learned = choose_learning_rate(at_chance, [0.003, 0.01, 0.03], chance_score=1 / 6)
+    assert (rate, learned, len(calls)) == (0.01, False, 3)
+    diverged = choose_learning_rate(lambda rate: float("nan"), [0.001, 0.01, 0.1], chance_score=1 / 6)
+    assert diverged[0] == 0.01 and diverged[2] is False
+
+
+def test_choose_learning_rate_at_the_edge_raises_unless_allowed():
+    score, _ = _bowl(100.0)
+    with pytest.raises(ValueError, match="edge"):
+        choose_learning_rate(score, [0.003, 0.01, 0.03], chance_score=1 / 6)
+    rate, _, learned = choose_learning_rate(score, [0.003, 0.01, 0.03], chance_score=1 / 6, allow_edge=True)
+    assert learned and rate > 0.03
+
+
+@pytest.mark.parametrize(
+    "grid, chance, message",
+    [
+        ([0.01, 0.03], 1 / 6, "at least 3"),
+        ([0.03, 0.01, 0.003], 1 / 6, "increasing"),
+        ([0.003, 0.01, 0.03], 0, "chance"),
+    ],
+)
+def test_choose_learning_rate_refuses_bad_input(grid, chance, message):
+    with pytest.raises(ValueError, match=message):
+        choose_learning_rate(lambda rate: 0.1, grid, chance_score=chance)
+    with pytest.raises(TypeError, match="function"):
+        choose_learning_rate(0.1, [0.003, 0.01, 0.03], chance_score=1 / 6)

@@ -140,3 +140,48 @@ def pairwise_verdicts(scores, metric: str, pairs, higher_is_better: bool = True)
         raise ValueError("pairs is empty: name at least one (A, B) pair to compare")
     table = pd.DataFrame(rows).set_index("comparison")
     return table[["difference", "low", "high", "verdict"]]
+
+
+def choose_learning_rate(score, grid, chance_score: float, learned_below: float = 0.9, allow_edge: bool = False):
+    """A learning rate per cell on validation: the course's search, unless no rate learned anything.
+
+    score(rate) trains one model and returns its validation loss (lower is better);
+    chance_score is the loss of the best constant prediction (1/6 on the adding problem).
+    If no rate of `grid` gets below `learned_below * chance_score`, every rate failed
+    alike and the scores differ only by noise, so widening the grid towards the noisier
+    edge would chase that noise: the middle rate is returned with learned=False. Otherwise
+    `utils.core.protocol.learning_rate_search` chooses (widening while the best is at an
+    edge). allow_edge: return the best rate tried instead of raising when it is still at an
+    edge (for fast mode, where a few steps always favour large rates).
+    Returns (rate, validation scores by rate, learned).
+    """
+    import pandas as pd
+
+    from ..core import checks, protocol
+
+    if not callable(score):
+        raise TypeError(f"score must be a function learning_rate -> validation loss, got {type(score).__name__}")
+    checks.positive_number("chance_score", chance_score)
+    checks.fraction("learned_below", learned_below)
+    rates = [float(rate) for rate in grid]
+    if len(rates) < 3 or min(rates) <= 0 or any(b <= a for a, b in zip(rates, rates[1:])):
+        raise ValueError(f"grid must hold at least 3 increasing positive learning rates, got {list(grid)}")
+    tried: dict[float, float] = {}
+
+    def remembered(rate: float) -> float:
+        if rate not in tried:
+            tried[rate] = float(score(rate))
+        return tried[rate]
+
+    first = [remembered(rate) for rate in rates]
+    if not np.any(np.asarray(first) < learned_below * chance_score):  # NaN (diverged) counts as not learned
+        table = pd.Series(tried, name="validation score").sort_index().rename_axis("learning_rate")
+        return float(sorted(tried)[len(tried) // 2]), table, False
+    try:
+        rate, table = protocol.learning_rate_search(remembered, rates)
+    except ValueError:
+        if not allow_edge:
+            raise
+        table = pd.Series(tried, name="validation score").sort_index().rename_axis("learning_rate")
+        rate = float(table.fillna(np.inf).idxmin())
+    return rate, table, True
