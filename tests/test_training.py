@@ -11,6 +11,7 @@ from utils.lessons.lesson04_training import (
     KeepBestWeights,
     over_seeds,
     replay_early_stopping,
+    tuned_over_seeds,
 )
 
 
@@ -188,3 +189,45 @@ def test_keep_best_weights_refuses_bad_use():
     x, y = tiny_regression()
     with pytest.raises(KeyError, match="pass validation_data"):
         linear_model().fit(x, y, epochs=1, verbose=0, callbacks=[KeepBestWeights()])
+
+
+# ---------------------------------------------------------------- tuned_over_seeds
+def _runs_at(best_rate):
+    """train_at_rate for tuned_over_seeds: a validation loss lowest at best_rate; logs its calls."""
+    calls = []
+
+    def train_at_rate(rate, seed):
+        calls.append((rate, seed))
+        return {"val_mae": 0.5 + np.log(rate / best_rate) ** 2 + 0.001 * seed, "draw": float(np.random.rand())}
+
+    return train_at_rate, calls
+
+
+def test_tuned_over_seeds_searches_with_the_first_seed_and_reuses_its_run():
+    train_at_rate, calls = _runs_at(3e-3)
+    runs, rate, scores = tuned_over_seeds(train_at_rate, [1e-3, 3e-3, 1e-2], seeds=[5, 6, 7])
+    assert rate == 3e-3 and list(scores.index) == [1e-3, 3e-3, 1e-2]
+    assert calls == [(1e-3, 5), (3e-3, 5), (1e-2, 5), (3e-3, 6), (3e-3, 7)], "the search's seed-5 run is kept"
+    assert list(runs.index) == [5, 6, 7] and np.allclose(runs["val_mae"], [0.505, 0.506, 0.507])
+    again, _, _ = tuned_over_seeds(_runs_at(3e-3)[0], [1e-3, 3e-3, 1e-2], seeds=[5, 6, 7])
+    assert np.allclose(runs["draw"], again["draw"]), "every run is seeded"
+
+
+def test_tuned_over_seeds_widens_from_an_edge_and_raises_when_it_cannot_finish():
+    runs, rate, scores = tuned_over_seeds(_runs_at(0.03)[0], [1e-3, 3e-3, 1e-2], seeds=[0])
+    assert scores.index[0] < rate < scores.index[-1] and len(runs) == 1
+    with pytest.raises(ValueError, match="edge"):
+        tuned_over_seeds(_runs_at(100.0)[0], [1e-3, 3e-3, 1e-2], seeds=[0])
+    _, rate, _ = tuned_over_seeds(_runs_at(100.0)[0], [1e-3, 3e-3, 1e-2], seeds=[0], allow_edge=True)
+    assert rate > 1e-2
+
+
+def test_tuned_over_seeds_refuses_bad_input():
+    with pytest.raises(TypeError, match="function"):
+        tuned_over_seeds("fit", [1e-3, 3e-3, 1e-2], seeds=[0])
+    with pytest.raises(TypeError, match="val_mae"):
+        tuned_over_seeds(lambda rate, seed: {"loss": 1.0}, [1e-3, 3e-3, 1e-2], seeds=[0])
+    with pytest.raises(ValueError, match="distinct"):
+        tuned_over_seeds(_runs_at(3e-3)[0], [1e-3, 3e-3, 1e-2], seeds=[0, 0])
+    with pytest.raises(ValueError, match="at least 3"):
+        tuned_over_seeds(_runs_at(3e-3)[0], [1e-3, 3e-3], seeds=[0])

@@ -8,6 +8,8 @@
   without training again: pick a patience from one long run.
 - `over_seeds`: rerun a training function over several seeds and collect its numbers,
   for differences that are smaller than the seed-to-seed spread.
+- `tuned_over_seeds`: the same, at a learning rate chosen on validation first (the
+  course's protocol: one rate per contender and per task).
 - `KeepBestWeights`: a callback that remembers the weights of the best epoch while
   training goes on to the end, so one run gives both its last-epoch model and its
   best-epoch model (`best_model()`), to compare best epoch with best epoch.
@@ -21,7 +23,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from ..core import checks
+from ..core import checks, protocol
 from ..core.plotting import history_dict
 from ..core.seed import set_seed
 
@@ -248,3 +250,44 @@ def over_seeds(train_once, seeds) -> pd.DataFrame:
             )
         rows.append({"seed": seed, **result})
     return pd.DataFrame(rows).set_index("seed")
+
+
+def tuned_over_seeds(train_at_rate, grid, seeds, score: str = "val_mae", allow_edge: bool = False):
+    """Choose a learning rate on validation with the first seed, then run every seed at it.
+
+    train_at_rate(rate, seed) trains one model (the seed is set just before) and returns a
+    dict of results holding `score`, a validation loss (lower is better). The first seed
+    runs once per rate of `grid`, widened by `utils.core.protocol.learning_rate_search`
+    while the best rate sits at an edge; its run at the chosen rate is kept and the other
+    seeds are trained at that rate. allow_edge: keep the best rate tried instead of raising
+    when it is still at an edge (for fast mode, where a few steps favour large rates).
+    Returns (runs, one row per seed as `over_seeds` gives them; the chosen rate; the
+    validation score of every rate tried).
+    """
+    if not callable(train_at_rate):
+        raise TypeError(
+            f"train_at_rate must be a function (rate, seed) -> dict of results, got {type(train_at_rate).__name__}"
+        )
+    seeds = checks.seed_list(seeds)
+    tried: dict[float, dict] = {}
+
+    def score_at(rate: float) -> float:
+        set_seed(seeds[0])
+        result = train_at_rate(rate, seeds[0])
+        if not isinstance(result, dict) or score not in result:
+            raise TypeError(f"train_at_rate(rate, seed) must return a dict with the key {score!r}, got {result!r:.80}")
+        tried[rate] = result
+        return result[score]
+
+    try:
+        rate, scores = protocol.learning_rate_search(score_at, grid)
+    except ValueError:
+        if not allow_edge or not tried:
+            raise
+        scores = pd.Series({r: run[score] for r, run in tried.items()}, name="validation score").sort_index()
+        scores.index.name = "learning_rate"
+        rate = float(scores.fillna(np.inf).idxmin())
+    runs = pd.DataFrame([{"seed": seeds[0], **tried[rate]}]).set_index("seed")
+    if len(seeds) > 1:
+        runs = pd.concat([runs, over_seeds(lambda seed: train_at_rate(rate, seed), seeds[1:])])
+    return runs, rate, scores
