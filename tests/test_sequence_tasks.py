@@ -195,3 +195,11 @@ def test_choose_learning_rate_refuses_bad_input(grid, chance, message):
         choose_learning_rate(lambda rate: 0.1, grid, chance_score=chance)
     with pytest.raises(TypeError, match="function"):
         choose_learning_rate(0.1, [0.003, 0.01, 0.03], chance_score=1 / 6)
+
+
+def test_choose_learning_rate_without_widenings_trains_the_grid_only():
+    score, calls = _bowl(100.0)
+    rate, _, learned = choose_learning_rate(
+        score, [0.003, 0.01, 0.03], chance_score=1 / 6, max_widenings=0, allow_edge=True
+    )
+    assert (rate, learned, calls) == (0.03, True, [0.003, 0.01, 0.03])

@@ -231,3 +231,9 @@ def test_tuned_over_seeds_refuses_bad_input():
         tuned_over_seeds(_runs_at(3e-3)[0], [1e-3, 3e-3, 1e-2], seeds=[0, 0])
     with pytest.raises(ValueError, match="at least 3"):
         tuned_over_seeds(_runs_at(3e-3)[0], [1e-3, 3e-3], seeds=[0])
+
+
+def test_tuned_over_seeds_without_widenings_trains_the_grid_only():
+    train_at_rate, calls = _runs_at(100.0)
+    _, rate, _ = tuned_over_seeds(train_at_rate, [1e-3, 3e-3, 1e-2], seeds=[0], max_widenings=0, allow_edge=True)
+    assert rate == 1e-2 and calls == [(1e-3, 0), (3e-3, 0), (1e-2, 0)]

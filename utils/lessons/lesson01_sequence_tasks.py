@@ -142,7 +142,9 @@ def pairwise_verdicts(scores, metric: str, pairs, higher_is_better: bool = True)
     return table[["difference", "low", "high", "verdict"]]
 
 
-def choose_learning_rate(score, grid, chance_score: float, learned_below: float = 0.9, allow_edge: bool = False):
+def choose_learning_rate(
+    score, grid, chance_score: float, learned_below: float = 0.9, max_widenings: int = 3, allow_edge: bool = False
+):
     """A learning rate per cell on validation: the course's search, unless no rate learned anything.
 
     score(rate) trains one model and returns its validation loss (lower is better);
@@ -151,8 +153,9 @@ def choose_learning_rate(score, grid, chance_score: float, learned_below: float 
     alike and the scores differ only by noise, so widening the grid towards the noisier
     edge would chase that noise: the middle rate is returned with learned=False. Otherwise
     `utils.core.protocol.learning_rate_search` chooses (widening while the best is at an
-    edge). allow_edge: return the best rate tried instead of raising when it is still at an
-    edge (for fast mode, where a few steps always favour large rates).
+    edge, at most `max_widenings` times). allow_edge: return the best rate tried instead of
+    raising when it is still at an edge (for fast mode, where a few steps always favour large
+    rates; there max_widenings=0 saves the trainings).
     Returns (rate, validation scores by rate, learned).
     """
     import pandas as pd
@@ -178,7 +181,7 @@ def choose_learning_rate(score, grid, chance_score: float, learned_below: float 
         table = pd.Series(tried, name="validation score").sort_index().rename_axis("learning_rate")
         return float(sorted(tried)[len(tried) // 2]), table, False
     try:
-        rate, table = protocol.learning_rate_search(remembered, rates)
+        rate, table = protocol.learning_rate_search(remembered, rates, max_widenings=max_widenings)
     except ValueError:
         if not allow_edge:
             raise

@@ -252,15 +252,18 @@ def over_seeds(train_once, seeds) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("seed")
 
 
-def tuned_over_seeds(train_at_rate, grid, seeds, score: str = "val_mae", allow_edge: bool = False):
+def tuned_over_seeds(
+    train_at_rate, grid, seeds, score: str = "val_mae", max_widenings: int = 3, allow_edge: bool = False
+):
     """Choose a learning rate on validation with the first seed, then run every seed at it.
 
     train_at_rate(rate, seed) trains one model (the seed is set just before) and returns a
     dict of results holding `score`, a validation loss (lower is better). The first seed
     runs once per rate of `grid`, widened by `utils.core.protocol.learning_rate_search`
-    while the best rate sits at an edge; its run at the chosen rate is kept and the other
-    seeds are trained at that rate. allow_edge: keep the best rate tried instead of raising
-    when it is still at an edge (for fast mode, where a few steps favour large rates).
+    while the best rate sits at an edge (at most `max_widenings` times); its run at the
+    chosen rate is kept and the other seeds are trained at that rate. allow_edge: keep the
+    best rate tried instead of raising when it is still at an edge (for fast mode, where a
+    few steps favour large rates; there max_widenings=0 saves the trainings).
     Returns (runs, one row per seed as `over_seeds` gives them; the chosen rate; the
     validation score of every rate tried).
     """
@@ -280,7 +283,7 @@ def tuned_over_seeds(train_at_rate, grid, seeds, score: str = "val_mae", allow_e
         return result[score]
 
     try:
-        rate, scores = protocol.learning_rate_search(score_at, grid)
+        rate, scores = protocol.learning_rate_search(score_at, grid, max_widenings=max_widenings)
     except ValueError:
         if not allow_edge or not tried:
             raise
