@@ -11,6 +11,9 @@ being downloaded: `pip install babel==2.19.0` into the course's environment firs
 The spoken digits (lesson 11) are read from the Free Spoken Digit Dataset's recordings,
 a tar.gz of its GitHub repository's `recordings/`, `README.md` and `metadata.py`:
 `--fsdd PATH` (default: fsdd-recordings.tar.gz next to the course folder, in shared/data/).
+The NAB series (lesson 09) are read from a tar.gz of two Numenta Anomaly Benchmark files
+with their labels, README and licence: `--nab PATH` (default: nab-known-cause.tar.gz in
+shared/data/).
 
 It writes the compressed files and data/SHA256SUMS, then prints the table for
 data/README.md. Gzip files are written with a zero timestamp, so a rebuild from the
@@ -24,6 +27,7 @@ import datetime
 import gzip
 import hashlib
 import io
+import json
 import subprocess
 import sys
 import tarfile
@@ -352,6 +356,46 @@ def build_spoken_digits(archive: Path) -> dict:
     }
 
 
+NAB_SERIES = {  # file in the archive's nab/ -> (name in the course file, how 5- or 30-minute values make an hour)
+    "nyc_taxi.csv": ("nyc_taxi", "sum"),  # passengers per hour
+    "machine_temperature_system_failure.csv": ("machine_temperature", "mean"),
+}
+
+
+def build_nab(archive: Path) -> pd.DataFrame:
+    """Two NAB series resampled to hours, with NAB's anomaly windows and label times marked.
+
+    One row per (series, hour): `value` (taxi passengers in the hour; the machine's mean
+    temperature over its 5-minute samples), `window` (1 when the hour overlaps one of NAB's
+    anomaly windows) and `label` (1 for the hour holding one of NAB's label timestamps).
+    """
+    with tarfile.open(archive) as tar:
+        read = {Path(m.name).name: m for m in tar.getmembers() if m.isfile()}
+        for needed in [*NAB_SERIES, "combined_windows.json", "combined_labels.json", "LICENSE.txt"]:
+            if needed not in read:
+                raise SystemExit(f"{archive} has no nab/{needed}")
+        if "Permission is hereby granted, free of charge" not in tar.extractfile(read["LICENSE.txt"]).read().decode():
+            raise SystemExit("nab/LICENSE.txt is not the MIT licence the course relies on")
+        windows = json.loads(tar.extractfile(read["combined_windows.json"]).read())
+        label_times = json.loads(tar.extractfile(read["combined_labels.json"]).read())
+        parts = []
+        for file, (name, how) in NAB_SERIES.items():
+            raw = pd.read_csv(tar.extractfile(read[file]), parse_dates=["timestamp"]).set_index("timestamp")["value"]
+            hourly = raw.sort_index().resample("h").agg(how)
+            if hourly.isna().any():
+                raise SystemExit(f"{file}: {int(hourly.isna().sum())} hours without a sample")
+            frame = pd.DataFrame({"series": name, "time": hourly.index, "value": hourly.to_numpy()})
+            hour_end = frame["time"] + pd.Timedelta(hours=1)
+            in_window = np.zeros(len(frame), bool)
+            for start, end in windows[f"realKnownCause/{file}"]:
+                in_window |= (hour_end > pd.Timestamp(start)) & (frame["time"] <= pd.Timestamp(end))
+            labelled = frame["time"].isin(pd.to_datetime(label_times[f"realKnownCause/{file}"]).floor("h"))
+            parts.append(frame.assign(window=in_window.astype("int8"), label=labelled.astype("int8")))
+    nab = pd.concat(parts, ignore_index=True)
+    nab["value"] = nab["value"].round(4)
+    return nab
+
+
 def csv_bytes(df: pd.DataFrame, index: bool) -> bytes:
     return df.to_csv(index=index, lineterminator="\n").encode("utf-8")
 
@@ -404,6 +448,17 @@ def spoken_digits_file(packages: Path) -> tuple[bytes, str]:
     )
 
 
+NAB_ARCHIVE = DATA_DIR.parent.parent / "shared" / "data" / "nab-known-cause.tar.gz"
+
+
+def nab_file(packages: Path) -> tuple[bytes, str]:
+    nab = build_nab(NAB_ARCHIVE)
+    per_series = nab.groupby("series").agg(
+        hours=("value", "size"), window_hours=("window", "sum"), labels=("label", "sum")
+    )
+    return csv_bytes(nab, index=False), f"NAB known cause: {per_series.to_dict('index')}"
+
+
 BUILDERS = {  # data file -> (builder, needs the downloaded PyPI packages)
     "household_power_hourly.csv.gz": (household_power_file, True),
     "movie_review_sentences.csv.gz": (movie_reviews_file, True),
@@ -411,11 +466,12 @@ BUILDERS = {  # data file -> (builder, needs the downloaded PyPI packages)
     "stocks_daily.csv.gz": (stocks_file, True),
     "written_dates.csv.gz": (written_dates_file, False),
     "spoken_digits.npz.gz": (spoken_digits_file, False),
+    "nab_known_cause.csv.gz": (nab_file, False),
 }
 
 
 def main() -> None:
-    global FSDD_ARCHIVE
+    global FSDD_ARCHIVE, NAB_ARCHIVE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--from", dest="packages", type=Path, help="folder with the downloaded packages (default: download)"
@@ -429,8 +485,14 @@ def main() -> None:
         default=FSDD_ARCHIVE,
         help="the FSDD recordings tar.gz (spoken_digits.npz.gz; default: %(default)s)",
     )
+    parser.add_argument(
+        "--nab",
+        type=Path,
+        default=NAB_ARCHIVE,
+        help="the NAB known-cause tar.gz (nab_known_cause.csv.gz; default: %(default)s)",
+    )
     args = parser.parse_args()
-    FSDD_ARCHIVE = args.fsdd
+    FSDD_ARCHIVE, NAB_ARCHIVE = args.fsdd, args.nab
     chosen = args.only or sorted(BUILDERS)
     with tempfile.TemporaryDirectory() as tmp:
         packages = args.packages or Path(tmp)

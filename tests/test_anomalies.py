@@ -181,3 +181,109 @@ def test_shipped_data_labels():
     away = anomalies.away_days(power["global_active_power"])
     assert copied.sum() == 19 and copied["2007-04-29"] and copied["2010-08-19"]
     assert away.sum() == 95 and away["2008-08-15"] and not (copied & away).any()
+
+
+# ---------------------------------------------------------------- episodes, blocks, AP intervals
+def test_episodes_and_day_blocks():
+    flags = np.array([0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0], bool)
+    assert list(anomalies.episodes(flags)) == [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0]
+    blocks = anomalies.day_blocks(flags, block_days=3)
+    assert blocks[2] == blocks[3] and blocks[13] not in blocks[np.arange(16) != 13]
+    assert blocks[0] == blocks[1] and blocks[1] != blocks[4]  # an episode ends a stretch
+    assert len(set(blocks[4:13])) == 3  # nine days between the episodes: three weeks of 3 days
+    assert len(set(anomalies.day_blocks(np.zeros(14, bool)))) == 2  # two weeks, no episode
+    with pytest.raises(ValueError, match="1-D array of True/False"):
+        anomalies.episodes([0, 2, 1])
+
+
+def test_ap_interval_contains_the_ap_and_narrows_with_a_perfect_score():
+    rng = np.random.default_rng(0)
+    truth = rng.random(200) < 0.2
+    noisy = truth + rng.normal(0, 1.0, 200)
+    result = anomalies.ap_interval(truth, noisy, np.arange(200) // 7, n_boot=200)
+    assert result["low"] <= result["ap"] <= result["high"] and result["high"] - result["low"] > 0.05
+    perfect = anomalies.ap_interval(truth, truth.astype(float), np.arange(200) // 7, n_boot=50)
+    assert perfect == {"ap": 1.0, "low": 1.0, "high": 1.0}
+    with pytest.raises(ValueError, match="one block id per day"):
+        anomalies.ap_interval(truth, noisy, np.arange(10))
+
+
+# ---------------------------------------------------------------- injections
+def test_plan_injections_spaces_the_days_and_is_reproducible():
+    days = pd.date_range("2024-01-01", periods=200, freq="D")
+    plan = anomalies.plan_injections(days, per_kind=4, seed=1, min_gap_days=3)
+    assert len(plan) == 4 * len(anomalies.INJECTIONS) and plan.value_counts().eq(4).all()
+    assert plan.index.is_monotonic_increasing and (np.diff(plan.index).astype("timedelta64[D]").astype(int) >= 3).all()
+    assert plan.equals(anomalies.plan_injections(days, per_kind=4, seed=1, min_gap_days=3))
+    assert not plan.index.equals(anomalies.plan_injections(days, per_kind=4, seed=2, min_gap_days=3).index)
+    with pytest.raises(ValueError, match="lower per_kind"):
+        anomalies.plan_injections(days[:20], per_kind=4, seed=1)
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        anomalies.plan_injections(list(days), per_kind=1, seed=1)
+
+
+def test_each_injection_changes_only_its_day_as_stated():
+    hourly = hourly_frame(days=8)["power"]
+    day = pd.Timestamp("2024-01-04")
+    hours = slice(day, day + pd.Timedelta(hours=23))
+    before = hourly.loc[hours].to_numpy()
+    for kind in anomalies.INJECTIONS:
+        out = anomalies.inject(hourly, pd.Series([kind], index=[day]), seed=0)
+        assert out.drop(out.loc[hours].index).equals(hourly.drop(hourly.loc[hours].index)), kind
+        after = out.loc[hours].to_numpy()
+        assert not np.allclose(after, before), kind
+        if kind == "heater at night":
+            np.testing.assert_allclose(after[:6] - before[:6], 1.5)
+        if kind == "shifted schedule":
+            np.testing.assert_allclose(after, np.roll(before, 8))
+        if kind == "stuck meter":
+            assert (after[8:20] == before[7]).all()
+        if kind == "spikes":
+            assert np.isclose(after - before, 3.0).sum() == 3
+        if kind == "evening off":
+            np.testing.assert_allclose(after[17:23], before[1:7])
+    with pytest.raises(ValueError, match="unknown kind"):
+        anomalies.inject(hourly, pd.Series(["fire"], index=[day]), seed=0)
+    with pytest.raises(ValueError, match="not a complete day"):
+        anomalies.inject(hourly, pd.Series(["spikes"], index=[pd.Timestamp("2024-01-08 12:00")]), seed=0)
+
+
+# ---------------------------------------------------------------- day scores
+def test_by_day_hour_profile_and_repeated_hours():
+    hourly = hourly_frame(days=10)["power"]
+    table = anomalies.by_day(hourly)
+    assert table.shape == (10, 24) and table.iloc[2, 5] == hourly["2024-01-03 05:00"]
+    profile = anomalies.hour_profile_residual(hourly, days=3)
+    assert profile.iloc[:3].isna().all()
+    reference = table.iloc[1:4].median()
+    assert np.isclose(profile.iloc[4], (table.iloc[4] - reference).abs().mean())
+    stuck = anomalies.inject(hourly, pd.Series(["stuck meter"], index=[pd.Timestamp("2024-01-06")]), seed=0)
+    repeats = anomalies.repeated_hours(stuck)
+    assert repeats["2024-01-06"] == 12 and repeats.drop(pd.Timestamp("2024-01-06")).eq(0).all()
+
+
+def test_normalise_by_hour_uses_training_hours_only():
+    index = pd.date_range("2024-01-01", periods=24 * 20, freq="h")
+    rng = np.random.default_rng(0)
+    residuals = pd.Series(rng.normal(size=len(index)) * (1 + index.hour), index=index)
+    training = np.arange(len(index)) < 24 * 10
+    z = anomalies.normalise_by_hour(residuals, training)
+    at_three = residuals[training & (index.hour == 3)]
+    assert np.isclose(z.iloc[24 * 15 + 3], (residuals.iloc[24 * 15 + 3] - at_three.mean()) / at_three.std())
+    shifted = residuals.where(training, residuals + 100.0)  # held-out hours must not move the statistics
+    assert np.allclose(anomalies.normalise_by_hour(shifted, training)[training], z[training])
+    with pytest.raises(ValueError, match="boolean array"):
+        anomalies.normalise_by_hour(residuals, training.astype(int))
+    with pytest.raises(ValueError, match="every hour of day"):
+        anomalies.normalise_by_hour(residuals, np.arange(len(index)) < 12)
+    with pytest.raises(TypeError, match="DatetimeIndex"):
+        anomalies.normalise_by_hour(residuals.to_numpy(), training)
+
+
+def test_load_nab_has_both_series_with_windows_and_labels():
+    nab = anomalies.load_nab()
+    assert list(nab.columns) == ["series", "time", "value", "window", "label"]
+    per_series = nab.groupby("series").agg(hours=("value", "size"), labels=("label", "sum"))
+    assert per_series.loc["nyc_taxi"].tolist() == [5160, 5]
+    assert per_series.loc["machine_temperature"].tolist() == [1891, 4]
+    assert (nab.loc[nab["label"] == 1, "window"] == 1).all()  # every label time lies inside a window

@@ -112,3 +112,16 @@ def test_intact_files_match_their_checksums():
     for name in DATA_FILES:
         assert verified_path(name).exists()
     assert isinstance(utils.load_household_power().index, pd.DatetimeIndex)
+
+
+def test_nab_known_cause_file():
+    """Lesson 09's NAB series: hourly, gap-free, 5 taxi and 4 machine labels inside their windows."""
+    from utils.lessons.lesson09_anomalies import load_nab
+
+    nab = load_nab()
+    assert nab.shape == (7_051, 5) and not nab.isna().any().any()
+    for series, rows in nab.groupby("series"):
+        steps = rows["time"].diff().dropna()
+        assert (steps == pd.Timedelta(hours=1)).all(), f"{series} is not one row per hour"
+    assert nab.groupby("series")["label"].sum().to_dict() == {"machine_temperature": 4, "nyc_taxi": 5}
+    assert (nab.loc[nab["label"] == 1, "window"] == 1).all()

@@ -56,11 +56,49 @@ needed = int(np.ceil(recall * truth.sum() - 1e-9))
 ranked = np.sort(day_scores[truth])[::-1]
 return float(ranked[min(needed, len(ranked) - 1)])
 """,
+        "truncated the number of labelled days to catch (int instead of rounding up)": """
+truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
+needed = max(int(recall * truth.sum()), 1)
+return float(np.sort(day_scores[truth])[::-1][needed - 1])
+""",
         "called the course's anomalies.threshold_for_recall instead of writing it": """
 return anomalies.threshold_for_recall(truth, day_scores, recall)
 """,
     },
     3: {
+        "statistics from every hour, not the training hours only": """
+hour = residuals.index.hour
+fitted = residuals.groupby(hour)
+return (residuals - fitted.mean().reindex(hour).to_numpy()) / fitted.std().reindex(hour).to_numpy()
+""",
+        "one mean and one std for all hours of day": """
+training = np.asarray(training, bool)
+return (residuals - residuals[training].mean()) / residuals[training].std()
+""",
+        "centred per hour, not divided by the std": """
+training = np.asarray(training, bool)
+hour = residuals.index.hour
+fitted = residuals[training].groupby(hour[training])
+return residuals - fitted.mean().reindex(hour).to_numpy()
+""",
+        "NumPy's population std (ddof=0) instead of the sample std": """
+training = np.asarray(training, bool)
+hour = residuals.index.hour
+fitted = residuals[training].groupby(hour[training])
+std = fitted.std(ddof=0).reindex(hour).to_numpy()
+return (residuals - fitted.mean().reindex(hour).to_numpy()) / std
+""",
+        "grouped by day of the week instead of hour of day": """
+training = np.asarray(training, bool)
+day = residuals.index.day_of_week
+fitted = residuals[training].groupby(day[training])
+return (residuals - fitted.mean().reindex(day).to_numpy()) / fitted.std().reindex(day).to_numpy()
+""",
+        "called the course's anomalies.normalise_by_hour instead of writing it": """
+return anomalies.normalise_by_hour(residuals, training)
+""",
+    },
+    4: {
         "ties broken by position (one step per day, not per distinct score)": """
 truth, day_scores = np.asarray(truth, bool), np.asarray(day_scores, float)
 order = np.argsort(-day_scores, kind="stable")
@@ -111,6 +149,10 @@ LIKELY = {
         "flags with > instead of >= (one distinct score too low)": "a higher threshold also reaches",
     },
     3: {
+        "statistics from every hour, not the training hours only": "training hours only",
+        "one mean and one std for all hours of day": "per hour of day",
+    },
+    4: {
         "ties broken by position (one step per day, not per distinct score)": "equal scores",
         "the mean precision over all thresholds (not weighted by recall gained)": "recall it gains",
     },

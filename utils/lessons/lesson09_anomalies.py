@@ -21,6 +21,26 @@ its score is >= the threshold:
     threshold_for_recall    the highest threshold that reaches a recall on validation
     precision_recall_at     precision and recall at one threshold
     plot_detections         daily means, labelled days shaded, flagged days marked
+    episodes                one id per run of labelled days (an away week is one episode)
+    day_blocks              bootstrap blocks: each episode one block, the other days in weeks
+    ap_interval             average precision with a 95 % block-bootstrap interval
+
+anomalies of known kinds, injected into held-out days (the lesson's core):
+
+    INJECTIONS              kind -> what it does to one day's 24 hourly values
+    plan_injections         which days get which kind (spaced, reproducible from a seed)
+    inject                  a copy of an hourly series with the planned days changed
+    by_day                  hourly values as one row of 24 per complete day
+
+detectors' day scores:
+
+    hour_profile_residual   each hour against the median of the same hour on the days before
+    repeated_hours          hours equal to the hour before (a stuck meter's signature)
+    normalise_by_hour       residuals as z-scores per hour of day, statistics from training hours only
+
+and the NAB series with known-cause labels (data/nab_known_cause.csv.gz):
+
+    load_nab                the two hourly series, verified against data/SHA256SUMS
 """
 
 from __future__ import annotations
@@ -29,6 +49,9 @@ import numpy as np
 import pandas as pd
 
 from ..core import checks
+from ..core.datasets import verified_path
+from ..core.exercises import check_close_naming_mistakes  # noqa: F401 (the check of Exercise 3 calls it from here)
+from ..core.paths import DATA_DIR
 
 HOURS_PER_DAY = 24
 
@@ -243,3 +266,196 @@ def plot_detections(ax, daily: pd.Series, labels: pd.Series, flagged: pd.Series,
     )
     ax.set(title=title, ylabel="kW (daily mean)")
     ax.legend(fontsize=8, ncol=4, loc="upper right")
+
+
+# ---------------------------------------------------------------- intervals for AP
+def episodes(flags) -> np.ndarray:
+    """One id (1, 2, ...) per run of consecutive True flags; 0 where the flag is False."""
+    flags = np.asarray(flags)
+    if flags.ndim != 1 or not np.isin(flags, [0, 1]).all():
+        raise ValueError("flags must be a 1-D array of True/False (one per day, in date order)")
+    flags = flags.astype(bool)
+    starts = flags & ~np.r_[False, flags[:-1]]
+    return np.where(flags, np.cumsum(starts), 0)
+
+
+def day_blocks(flags, block_days: int = 7) -> np.ndarray:
+    """Bootstrap blocks over days in date order: each episode of True flags is one block, and
+    the days between episodes are cut into blocks of `block_days` consecutive days."""
+    checks.positive_int("block_days", block_days)
+    ids = episodes(flags)
+    other = np.flatnonzero(ids == 0)
+    blocks = ids.copy()
+    if len(other):
+        gap = np.r_[0, np.cumsum(np.diff(other) > 1)]  # a new stretch after each episode
+        position = np.arange(len(other)) - np.searchsorted(gap, gap)  # position inside the stretch
+        blocks[other] = ids.max() + 1 + np.unique(gap * 1_000_000 + position // block_days, return_inverse=True)[1]
+    return blocks
+
+
+def ap_interval(labels, scores, blocks, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Average precision with a 95 % interval from resampling whole `blocks` (days, episodes).
+
+    AP is not a mean over days, so `utils.core.protocol.bootstrap_interval` does not apply;
+    this resamples blocks with replacement, recomputes the AP on each draw (draws without a
+    labelled day are redrawn) and reports the 2.5 and 97.5 percentiles.
+    """
+    labels, scores = _checked(labels, scores)
+    blocks = np.asarray(blocks)
+    if blocks.shape != labels.shape:
+        raise ValueError(f"blocks must give one block id per day ({len(labels)}), got shape {blocks.shape}")
+    checks.positive_int("n_boot", n_boot)
+    ids = np.unique(blocks, return_inverse=True)[1]
+    members = [np.flatnonzero(ids == b) for b in range(ids.max() + 1)]
+    rng = np.random.default_rng(seed)
+    draws = []
+    while len(draws) < n_boot:
+        rows = np.concatenate([members[b] for b in rng.integers(0, len(members), len(members))])
+        if labels[rows].any():
+            draws.append(average_precision(labels[rows], scores[rows]))
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return {"ap": average_precision(labels, scores), "low": float(low), "high": float(high)}
+
+
+# ---------------------------------------------------------------- injected anomalies
+def _heater_at_night(day: np.ndarray, rng) -> np.ndarray:
+    day[0:6] += 1.5  # a 1.5 kW heater left on from midnight to 6 am
+    return day
+
+
+def _shifted_schedule(day: np.ndarray, rng) -> np.ndarray:
+    return np.roll(day, 8)  # the same day, lived 8 hours later (same mean, other hours)
+
+
+def _stuck_meter(day: np.ndarray, rng) -> np.ndarray:
+    day[8:20] = day[7]  # the meter repeats its 7 am reading for 12 hours
+    return day
+
+
+def _spikes(day: np.ndarray, rng) -> np.ndarray:
+    day[rng.choice(24, size=3, replace=False)] += 3.0  # three hours with 3 kW more
+    return day
+
+
+def _evening_off(day: np.ndarray, rng) -> np.ndarray:
+    day[17:23] = day[1:7]  # the evening's appliances (cooking, lights) missing: 5-11 pm draw what 1-7 am drew
+    return day
+
+
+INJECTIONS = {
+    "heater at night": _heater_at_night,
+    "shifted schedule": _shifted_schedule,
+    "stuck meter": _stuck_meter,
+    "spikes": _spikes,
+    "evening off": _evening_off,
+}
+
+
+def plan_injections(candidates: pd.DatetimeIndex, per_kind: int, seed: int, min_gap_days: int = 3) -> pd.Series:
+    """Pick `per_kind` days for each kind in INJECTIONS among `candidates`, at least
+    `min_gap_days` apart, in a random order from `seed`; a Series day -> kind, sorted by day."""
+    checks.positive_int("per_kind", per_kind)
+    checks.positive_int("min_gap_days", min_gap_days)
+    if not isinstance(candidates, pd.DatetimeIndex):
+        raise TypeError(f"candidates must be a DatetimeIndex of days, got {type(candidates).__name__}")
+    rng = np.random.default_rng(seed)
+    needed = per_kind * len(INJECTIONS)
+    chosen: list[pd.Timestamp] = []
+    for day in candidates[rng.permutation(len(candidates))]:
+        if all(abs((day - other).days) >= min_gap_days for other in chosen):
+            chosen.append(day)
+            if len(chosen) == needed:
+                break
+    if len(chosen) < needed:
+        raise ValueError(
+            f"only {len(chosen)} of {needed} days fit {min_gap_days} days apart among {len(candidates)} "
+            "candidates: lower per_kind or min_gap_days, or give more candidate days"
+        )
+    kinds = np.repeat(list(INJECTIONS), per_kind)
+    return pd.Series(kinds, index=pd.DatetimeIndex(chosen, name="day"), name="kind").sort_index()
+
+
+def inject(hourly: pd.Series, plan: pd.Series, seed: int) -> pd.Series:
+    """A copy of the hourly series with each planned day changed by its kind (never below 0)."""
+    check_hourly(hourly)
+    unknown = set(plan) - set(INJECTIONS)
+    if unknown:
+        raise ValueError(f"unknown kind(s) {sorted(unknown)}; the kinds are {list(INJECTIONS)}")
+    out = hourly.copy()
+    rng = np.random.default_rng(seed)
+    for day, kind in plan.items():
+        hours = slice(day, day + pd.Timedelta(hours=HOURS_PER_DAY - 1))
+        values = out.loc[hours].to_numpy(copy=True)
+        if len(values) != HOURS_PER_DAY:
+            raise ValueError(f"{day.date()} is not a complete day of the series: cannot inject into it")
+        out.loc[hours] = np.maximum(INJECTIONS[kind](values, rng), 0.0)
+    return out
+
+
+def by_day(hourly: pd.Series) -> pd.DataFrame:
+    """One row per complete day (index: its midnight), one column per hour 0..23."""
+    check_hourly(hourly)
+    days = complete_days(hourly.index)
+    kept = hourly[hourly.index.normalize().isin(days)]
+    return pd.DataFrame(kept.to_numpy().reshape(-1, HOURS_PER_DAY), index=days)
+
+
+# ---------------------------------------------------------------- day scores
+def hour_profile_residual(hourly: pd.Series, days: int = 28) -> pd.Series:
+    """Each day's mean |value - median of the same hour over the `days` days before it|.
+
+    A seasonal profile rule: it knows the shape of a usual day (hour by hour) and the
+    recent level. NaN for the first `days` days.
+    """
+    checks.whole_number("days", days, minimum=2)
+    table = by_day(hourly)
+    reference = table.shift(1).rolling(days).median()
+    return (table - reference).abs().mean(axis=1, skipna=False).rename("hour profile")
+
+
+def repeated_hours(hourly: pd.Series) -> pd.Series:
+    """Per complete day, how many hours equal the hour before exactly (a stuck meter repeats itself)."""
+    table = by_day(hourly)
+    flat = hourly.eq(hourly.shift(1)).to_numpy()
+    flat = flat[hourly.index.normalize().isin(table.index)].reshape(-1, HOURS_PER_DAY)
+    return pd.Series(flat.sum(axis=1), index=table.index, name="repeated hours").astype(float)
+
+
+def normalise_by_hour(residuals: pd.Series, training) -> pd.Series:
+    """(residual - mean of its hour of day) / std of its hour, both from the training hours only.
+
+    `residuals` is an hourly Series (forecast errors, signed); `training` is a boolean
+    array, True on the hours whose residuals may be used for the statistics (the
+    training split). A forecaster's errors differ by hour (mornings and evenings are
+    harder than nights), so a z-score per hour puts a 3 am surprise and a 7 pm one on
+    one scale (in the spirit of Malhotra et al. 2015).
+    """
+    if not isinstance(residuals, pd.Series) or not isinstance(residuals.index, pd.DatetimeIndex):
+        raise TypeError("residuals must be a pandas Series with a DatetimeIndex of hours")
+    training = np.asarray(training)
+    if training.shape != (len(residuals),) or training.dtype != bool:
+        raise ValueError(
+            f"training must be a boolean array with one entry per residual ({len(residuals)}), "
+            f"got dtype {training.dtype} and shape {training.shape}"
+        )
+    hour = residuals.index.hour
+    fitted = residuals[training].groupby(hour[training])
+    mean, std = fitted.mean(), fitted.std()
+    if len(mean) != HOURS_PER_DAY or (std.fillna(0) == 0).any():
+        raise ValueError("the training hours must cover every hour of day, twice at least, with varying residuals")
+    return ((residuals - mean.reindex(hour).to_numpy()) / std.reindex(hour).to_numpy()).rename("z")
+
+
+# ---------------------------------------------------------------- NAB
+NAB_FILE = "nab_known_cause.csv.gz"
+
+
+def load_nab(data_dir=DATA_DIR) -> pd.DataFrame:
+    """Two Numenta Anomaly Benchmark series with known-cause labels, hourly (data/README.md).
+
+    Columns: series ("nyc_taxi": passengers per hour; "machine_temperature": the mean of
+    its 5-minute readings), time, value, window (1 on hours inside one of NAB's anomaly
+    windows), label (1 on the hour of one of NAB's label timestamps).
+    """
+    path = verified_path(NAB_FILE, data_dir)
+    return pd.read_csv(path, parse_dates=["time"])
