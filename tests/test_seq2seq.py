@@ -278,3 +278,83 @@ def test_attention_mask_shaped_like_the_scores_ignores_padding_row_by_row():
     for row, length in enumerate(lengths):
         alone = np.asarray(attention([queries[row : row + 1], keys[row : row + 1, :length]]))
         np.testing.assert_allclose(batched[row], alone[0], atol=1e-6)
+
+
+# ---------------------------------------------------------------- second pass: bridges, search, alignment, latency
+from utils.lessons.lesson08_seq2seq import (  # noqa: E402
+    alignment_hits,
+    choose_learning_rate,
+    epochs_to_reach,
+    field_spans,
+    milliseconds,
+    state_at_every_step,
+)
+
+
+def test_state_at_every_step_attaches_the_state_after_each_embedding():
+    rng = np.random.default_rng(0)
+    embedded, state = rng.normal(size=(2, 3, 4)).astype("float32"), rng.normal(size=(2, 5)).astype("float32")
+    joined = np.asarray(state_at_every_step(embedded, state))
+    assert joined.shape == (2, 3, 9)
+    for b, t in itertools.product(range(2), range(3)):
+        assert np.allclose(joined[b, t], np.concatenate([embedded[b, t], state[b]]))
+
+
+def test_choose_learning_rate_finished_and_unfinished():
+    rate, table, finished = choose_learning_rate(lambda r: (np.log10(r) + 2.5) ** 2, [1e-3, 3e-3, 1e-2])
+    assert finished and rate == 3e-3 and len(table) == 3
+    rate, table, finished = choose_learning_rate(lambda r: -r, [1e-3, 3e-3, 1e-2], max_widenings=1)
+    assert not finished and rate == table.index.max() and len(table) == 4
+
+
+def test_choose_learning_rate_refuses_a_bad_grid_and_all_diverged():
+    with pytest.raises(ValueError, match="at least 3"):
+        choose_learning_rate(lambda r: r, [1e-3, 1e-2])
+    with pytest.raises(ValueError, match="diverged"):
+        choose_learning_rate(lambda r: float("nan"), [1e-3, 3e-3, 1e-2], max_widenings=0)
+
+
+def test_epochs_to_reach():
+    assert epochs_to_reach([0.1, 0.95, 0.97], 0.9) == 2
+    assert epochs_to_reach([0.1, 0.5], 0.9) is None
+    with pytest.raises(ValueError, match="per-epoch values"):
+        epochs_to_reach([], 0.9)
+
+
+def test_field_spans_matches_unambiguous_digit_runs():
+    text = "19 Apr 1952, 12:13"
+    spans = field_spans(text, "1952-04-19T12:13")
+    assert {text[slice(*spans[p])] for p in range(4)} == {"1952"}
+    assert text[slice(*spans[8])] == "19" and text[slice(*spans[11])] == "12" and text[slice(*spans[15])] == "13"
+    assert 5 not in spans  # the month is a name
+
+
+def test_field_spans_leaves_out_ambiguous_runs_and_twelve_hour_clocks_count():
+    spans = field_spans("5.5.2021, 2:05 PM", "2021-05-05T14:05")
+    assert 5 not in spans and 8 not in spans  # "5" could be the day or the month (or the minute's value)
+    assert set(range(4)) <= set(spans)
+    spans = field_spans("3/4/21, 2:30 PM", "2021-03-04T14:30")
+    assert spans[11] == (8, 9) and spans[2] == (4, 6) and 0 not in spans  # the century is not in the input
+    with pytest.raises(ValueError, match="iso must look like"):
+        field_spans("3/4/21", "2021-03-04")
+
+
+def test_alignment_hits_counts_the_largest_weight_on_the_span():
+    text, iso = "19 Apr 1952, 12:13", "1952-04-19T12:13"
+    weights = np.full((16, len(text)), 0.01)
+    for position, (start, _end) in field_spans(text, iso).items():
+        weights[position, start] = 1.0
+    hits, counted, chance = alignment_hits(weights, text, iso)
+    assert hits == counted == 10 and 0 < chance < counted
+    hits, _, _ = alignment_hits(np.eye(16, len(text)), text, iso)
+    assert hits < 10
+    with pytest.raises(ValueError, match="one row per answer character"):
+        alignment_hits(np.ones((15, len(text))), text, iso)
+
+
+def test_milliseconds_times_each_call_after_the_warm_up():
+    calls = []
+    times = milliseconds(lambda: calls.append(1), repeats=4, warmup=2)
+    assert len(calls) == 6 and times.shape == (4,) and (times >= 0).all()
+    with pytest.raises(ValueError, match="repeats"):
+        milliseconds(lambda: None, repeats=0)

@@ -2,146 +2,113 @@
 
 WRONG_ANSWERS = {
     1: {
+        "the state only at the first step": """
+steps = ops.shape(embedded)[1]
+first = ops.expand_dims(state, 1)
+rest = ops.zeros((ops.shape(state)[0], steps - 1, ops.shape(state)[1]))
+return ops.concatenate([embedded, ops.concatenate([first, rest], axis=1)], axis=-1)
+""",
+        "the state first, then the embedding": """
+steps = ops.shape(embedded)[1]
+return ops.concatenate([ops.repeat(ops.expand_dims(state, 1), steps, axis=1), embedded], axis=-1)
+""",
+        "the state added to the embedding instead of attached": """
+return embedded + ops.expand_dims(state, 1)
+""",
+        "the state attached to the last step only": """
+steps = ops.shape(embedded)[1]
+last = ops.expand_dims(state, 1)
+before = ops.zeros((ops.shape(state)[0], steps - 1, ops.shape(state)[1]))
+return ops.concatenate([embedded, ops.concatenate([before, last], axis=1)], axis=-1)
+""",
+    },
+    2: {
         "softmax over the queries instead of the keys": """
-scores = np.tanh(query[:, None, :] + keys[None, :, :]) @ scale
-scores = np.where(keep[None, :], scores, -np.inf)
+scores = query @ keys.T
+allowed = np.broadcast_to(keep[None, :], scores.shape)
+if causal:
+    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool))
+scores = np.where(allowed, scores, -np.inf)
 weights = np.exp(scores - scores.max(axis=0, keepdims=True))
 weights /= weights.sum(axis=0, keepdims=True)
 return weights @ values, weights
 """,
         "padding not masked": """
-scores = np.tanh(query[:, None, :] + keys[None, :, :]) @ scale
+scores = query @ keys.T
+if causal:
+    scores = np.where(np.tril(np.ones(scores.shape, dtype=bool)), scores, -np.inf)
 weights = np.exp(scores - scores.max(axis=1, keepdims=True))
 weights /= weights.sum(axis=1, keepdims=True)
 return weights @ values, weights
 """,
-        "tanh forgotten": """
-scores = (query[:, None, :] + keys[None, :, :]) @ scale
-scores = np.where(keep[None, :], scores, -np.inf)
+        "the causal mask lets queries see the later keys (upper triangle)": """
+scores = query @ keys.T
+allowed = np.broadcast_to(keep[None, :], scores.shape)
+if causal:
+    allowed = allowed & np.triu(np.ones(scores.shape, dtype=bool))
+scores = np.where(allowed, scores, -np.inf)
+weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+weights /= weights.sum(axis=1, keepdims=True)
+return weights @ values, weights
+""",
+        "the causal mask hides each query's own key too": """
+scores = query @ keys.T
+allowed = np.broadcast_to(keep[None, :], scores.shape)
+if causal:
+    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool), k=-1)
+scores = np.where(allowed, scores, -np.inf)
+weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+weights /= weights.sum(axis=1, keepdims=True)
+return weights @ values, weights
+""",
+        "scores scaled by the square root of d (Keras' Attention does not scale)": """
+scores = query @ keys.T / np.sqrt(query.shape[1])
+allowed = np.broadcast_to(keep[None, :], scores.shape)
+if causal:
+    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool))
+scores = np.where(allowed, scores, -np.inf)
 weights = np.exp(scores - scores.max(axis=1, keepdims=True))
 weights /= weights.sum(axis=1, keepdims=True)
 return weights @ values, weights
 """,
         "context made of the keys instead of the values": """
-scores = np.tanh(query[:, None, :] + keys[None, :, :]) @ scale
-scores = np.where(keep[None, :], scores, -np.inf)
+scores = query @ keys.T
+allowed = np.broadcast_to(keep[None, :], scores.shape)
+if causal:
+    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool))
+scores = np.where(allowed, scores, -np.inf)
 weights = np.exp(scores - scores.max(axis=1, keepdims=True))
 weights /= weights.sum(axis=1, keepdims=True)
 return weights @ keys, weights
 """,
-        "the learned scale left out": """
-scores = np.tanh(query[:, None, :] + keys[None, :, :]).sum(axis=-1)
+        "causal ignored": """
+scores = query @ keys.T
 scores = np.where(keep[None, :], scores, -np.inf)
 weights = np.exp(scores - scores.max(axis=1, keepdims=True))
 weights /= weights.sum(axis=1, keepdims=True)
 return weights @ values, weights
 """,
     },
-    2: {
-        "greedy: beam_width ignored, one beam kept": """
-sequence, total = [], 0.0
-tokens = np.array([START_ID], dtype="int32")
-for _ in range(length):
-    logits, state = step(tokens, state)
-    log_probs = np.asarray(logits, dtype="float64")[0]
-    log_probs = log_probs - np.log(np.exp(log_probs).sum())
-    tokens = np.array([int(np.argmax(log_probs))], dtype="int32")
-    sequence.append(int(tokens[0]))
-    total += float(log_probs[tokens[0]])
-return np.array(sequence), total
-""",
-        "candidates ranked by their last step only, not the running total": """
-sequences, totals = np.zeros((1, 0), dtype="int32"), np.zeros(1)
-tokens = np.array([START_ID], dtype="int32")
-for _ in range(length):
-    logits, new_state = step(tokens, state)
-    log_probs = np.asarray(logits, dtype="float64")
-    log_probs = log_probs - np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
-    best = np.argsort(-log_probs.ravel(), kind="stable")[:beam_width]
-    rows, tokens = np.divmod(best, log_probs.shape[1])
-    tokens = tokens.astype("int32")
-    sequences = np.concatenate([sequences[rows], tokens[:, None]], axis=1)
-    totals = totals[rows] + log_probs.ravel()[best]
-    state = tuple(np.asarray(part)[rows] for part in new_state)
-return sequences[0], float(totals[0])
-""",
-        "the state not reordered to follow the kept beams": """
-sequences, totals = np.zeros((1, 0), dtype="int32"), np.zeros(1)
-tokens = np.array([START_ID], dtype="int32")
-for _ in range(length):
-    logits, new_state = step(tokens, state)
-    log_probs = np.asarray(logits, dtype="float64")
-    log_probs = log_probs - np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
-    candidates = (totals[:, None] + log_probs).ravel()
-    best = np.argsort(-candidates, kind="stable")[:beam_width]
-    rows, tokens = np.divmod(best, log_probs.shape[1])
-    tokens = tokens.astype("int32")
-    sequences = np.concatenate([sequences[rows], tokens[:, None]], axis=1)
-    totals = candidates[best]
-    state = new_state
-return sequences[0], float(totals[0])
-""",
-        "probabilities added instead of log-probabilities": """
-sequences, totals = np.zeros((1, 0), dtype="int32"), np.zeros(1)
-tokens = np.array([START_ID], dtype="int32")
-for _ in range(length):
-    logits, new_state = step(tokens, state)
-    probs = np.exp(np.asarray(logits, dtype="float64"))
-    probs /= probs.sum(axis=1, keepdims=True)
-    candidates = (totals[:, None] + probs).ravel()
-    best = np.argsort(-candidates, kind="stable")[:beam_width]
-    rows, tokens = np.divmod(best, probs.shape[1])
-    tokens = tokens.astype("int32")
-    sequences = np.concatenate([sequences[rows], tokens[:, None]], axis=1)
-    totals = candidates[best]
-    state = tuple(np.asarray(part)[rows] for part in new_state)
-return sequences[0], float(totals[0])
-""",
-        "the last kept beam returned instead of the best": """
-sequences, totals = np.zeros((1, 0), dtype="int32"), np.zeros(1)
-tokens = np.array([START_ID], dtype="int32")
-for _ in range(length):
-    logits, new_state = step(tokens, state)
-    log_probs = np.asarray(logits, dtype="float64")
-    log_probs = log_probs - np.log(np.exp(log_probs).sum(axis=1, keepdims=True))
-    candidates = (totals[:, None] + log_probs).ravel()
-    best = np.argsort(-candidates, kind="stable")[:beam_width]
-    rows, tokens = np.divmod(best, log_probs.shape[1])
-    tokens = tokens.astype("int32")
-    sequences = np.concatenate([sequences[rows], tokens[:, None]], axis=1)
-    totals = candidates[best]
-    state = tuple(np.asarray(part)[rows] for part in new_state)
-return sequences[-1], float(totals[-1])
-""",
-    },
     3: {
-        "the share right instead of the share wrong": """
-error_rate_by_style = pd.DataFrame({
-    name: pd.Series((predictions == y_val).all(axis=1)).groupby(val["style"]).mean()
-    for name, predictions in val_predictions.items()
-})
-hardest_style = {name: error_rate_by_style[name].idxmax() for name in error_rate_by_style.columns}
+        "greedy: the width not passed on": """
+start, step = decoder
+return np.stack(
+    [s2s.beam_search(step, start(encoder_ids[row : row + 1]), OUT_LENGTH, 1)[0] for row in range(len(encoder_ids))]
+)
 """,
-        "wrong characters instead of wrong dates": """
-error_rate_by_style = pd.DataFrame({
-    name: pd.Series((predictions != y_val).mean(axis=1)).groupby(val["style"]).mean()
-    for name, predictions in val_predictions.items()
-})
-hardest_style = {name: error_rate_by_style[name].idxmax() for name in error_rate_by_style.columns}
+        "every row decoded from the first input": """
+start, step = decoder
+first = start(encoder_ids[:1])
+return np.stack([s2s.beam_search(step, first, OUT_LENGTH, width)[0] for _ in range(len(encoder_ids))])
 """,
-        "grouped by locale instead of style": """
-error_rate_by_style = pd.DataFrame({
-    name: pd.Series(~(predictions == y_val).all(axis=1)).groupby(val["locale"]).mean()
-    for name, predictions in val_predictions.items()
-})
-hardest_style = {name: error_rate_by_style[name].idxmax() for name in error_rate_by_style.columns}
-""",
-        "counted the wrong dates instead of their share": """
-error_rate_by_style = pd.DataFrame({
-    name: pd.Series(~(predictions == y_val).all(axis=1)).groupby(val["style"]).sum()
-    for name, predictions in val_predictions.items()
-})
-hardest_style = {name: error_rate_by_style[name].idxmax() for name in error_rate_by_style.columns}
+        "one token short": """
+start, step = decoder
+return np.stack(
+    [
+        s2s.beam_search(step, start(encoder_ids[row : row + 1]), OUT_LENGTH - 1, width)[0]
+        for row in range(len(encoder_ids))
+    ]
+)
 """,
     },
 }
@@ -150,15 +117,15 @@ hardest_style = {name: error_rate_by_style[name].idxmax() for name in error_rate
 # the mistake; it never gives the expected value).
 LIKELY = {
     1: {
-        "softmax over the queries instead of the keys": "wrong axis",
-        "padding not masked": "padding keys get weight",
+        "the state only at the first step": "every step",
+        "the state first, then the embedding": "the embedding comes first",
     },
     2: {
-        "greedy: beam_width ignored, one beam kept": "never changes with beam_width",
-        "the state not reordered to follow the kept beams": "state must follow the kept beams",
+        "softmax over the queries instead of the keys": "wrong axis",
+        "the causal mask lets queries see the later keys (upper triangle)": "must not see later tokens",
     },
     3: {
-        "the share right instead of the share wrong": "exactly right",
-        "grouped by locale instead of style": "your rows are locales",
+        "greedy: the width not passed on": "pass the width",
+        "every row decoded from the first input": "that row's own input",
     },
 }

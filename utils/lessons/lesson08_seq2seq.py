@@ -12,6 +12,11 @@ Lesson 08 explains each piece in small steps; these are the shared versions:
   `step(tokens, state) -> (logits, new_state)`. A GRU's state is its hidden state (plus
   what attention reads); a Transformer's "state" is the prefix it re-reads at each step.
 - `sequence_scores`: exact match and per-character accuracy.
+- `state_at_every_step`: the Cho et al. (2014) bridge (the encoder's final state attached to
+  every decoder input); `choose_learning_rate`: the course's learning-rate search, with an
+  unfinished search reported instead of raised; `epochs_to_reach`: learning speed.
+- `field_spans` and `alignment_hits`: does each copied answer digit look hardest at its
+  field in the input? `milliseconds`: repeated wall times of one call (one decoder step).
 
 Bad input (an unknown character, an empty or too long text, a beam width < 1) raises a
 ValueError that says what was wrong and how to fix it.
@@ -235,3 +240,152 @@ def sequence_scores(predicted_ids, target_ids) -> dict:
         )
     correct = predicted == target
     return {"exact match": float(correct.all(axis=1).mean()), "per-character accuracy": float(correct.mean())}
+
+
+# ---------------------------------------------------------------- the Cho bridge
+def state_at_every_step(embedded, state):
+    """The Cho et al. (2014) bridge: each decoder input step gets the encoder's final state attached.
+
+    `embedded` (batch, steps, embedding) are the decoder's embedded input characters,
+    `state` (batch, units) the encoder's final state; returns (batch, steps, embedding +
+    units): the character's embedding first, then the state, at every step. Works on
+    Keras tensors inside a model (wrap it in `keras.layers.Lambda`) and on arrays.
+    """
+    from keras import ops
+
+    steps = ops.shape(embedded)[1]
+    return ops.concatenate([embedded, ops.repeat(ops.expand_dims(state, 1), steps, axis=1)], axis=-1)
+
+
+# ---------------------------------------------------------------- learning-rate search
+def choose_learning_rate(score, grid, max_widenings: int = 1) -> tuple[float, object, bool]:
+    """`protocol.learning_rate_search`, but an unfinished search is reported instead of raised.
+
+    Returns (chosen rate, every validation score tried by rate, finished). When the best
+    rate is still at an edge of the grid after `max_widenings`, the best rate tried is
+    returned with finished=False: say so next to the result (the search was cut by the
+    budget), never hide it.
+    """
+    import pandas as pd
+
+    from ..core import protocol
+
+    tried: dict[float, float] = {}
+
+    def remembered(rate):
+        tried[rate] = float(score(rate))
+        return tried[rate]
+
+    try:
+        rate, table = protocol.learning_rate_search(remembered, grid, max_widenings=max_widenings)
+        return rate, table, True
+    except ValueError as error:
+        if "still at the edge" not in str(error):
+            raise
+    table = pd.Series(tried).sort_index().rename("validation score").rename_axis("learning_rate")
+    finite = table.replace([np.inf, -np.inf], np.nan).dropna()
+    if finite.empty:
+        raise ValueError(f"every learning rate of the search diverged: {dict(tried)}; lower the grid")
+    return float(finite.idxmin()), table, False
+
+
+def epochs_to_reach(values, level: float):
+    """The first epoch (counting from 1) whose value reaches `level`, or None if none does."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) == 0:
+        raise ValueError(f"values must be a non-empty list of per-epoch values, got shape {values.shape}")
+    reached = np.flatnonzero(values >= level)
+    return int(reached[0]) + 1 if len(reached) else None
+
+
+# ---------------------------------------------------------------- alignment
+ISO_FIELDS = {
+    "year": slice(0, 4),
+    "month": slice(5, 7),
+    "day": slice(8, 10),
+    "hour": slice(11, 13),
+    "minute": slice(14, 16),
+}
+
+
+def field_spans(text: str, iso: str) -> dict:
+    """Where each answer digit is copied from: {answer position: (start, end) of its input span}.
+
+    Reads the runs of digits of `text` and matches each to the fields of `iso`
+    (`YYYY-MM-DDTHH:MM`): a 4-digit year, or its last two digits; the month, day and
+    minute by value; the hour by value or on a 12-hour clock. Only unambiguous pairs
+    count: a run that could be two fields (day 5 of May written "5 5") or a field with two
+    candidate runs is left out, and so are answer digits with no digit in the input (a
+    month written as a name, the century of a two-digit year).
+    """
+    import re
+
+    if not isinstance(text, str) or not isinstance(iso, str):
+        raise TypeError("text and iso must be str")
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", iso):
+        raise ValueError(f"iso must look like 2021-03-03T14:05, got {iso!r}")
+    year, month, day, hour, minute = (int(iso[where]) for where in ISO_FIELDS.values())
+    runs = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\d+", text)]
+
+    def fields_of(run: str) -> list[tuple[str, slice]]:
+        value, found = int(run), []
+        if len(run) == 4 and value == year:
+            found.append(("year", ISO_FIELDS["year"]))
+        if len(run) == 2 and value == year % 100:
+            found.append(("year", slice(2, 4)))  # the century is not in the input
+        if len(run) <= 2:
+            for name, field in (("month", month), ("day", day), ("minute", minute)):
+                if value == field and (name != "minute" or len(run) == 2):
+                    found.append((name, ISO_FIELDS[name]))
+            if value in {hour, hour % 12 or 12}:
+                found.append(("hour", ISO_FIELDS["hour"]))
+        return found
+
+    matches = [(start, end, fields_of(run)) for start, end, run in runs]
+    spans = {}
+    for name in ISO_FIELDS:
+        candidates = [(start, end, where) for start, end, found in matches for n, where in found if n == name]
+        if len(candidates) != 1:
+            continue
+        start, end, where = candidates[0]
+        if len(next(found for s, _, found in matches if s == start)) != 1:
+            continue  # the run could also be another field
+        spans.update({position: (start, end) for position in range(where.start, where.stop)})
+    return spans
+
+
+def alignment_hits(weights, text: str, iso: str) -> tuple[int, int, float]:
+    """(answer digits whose largest attention weight lies on their input span, digits counted, chance).
+
+    `weights` (16, input length or more): one row per answer character (as the decoder
+    writes it), one column per input character. `chance` is the expected number of hits if
+    the largest weight fell on a uniformly random input character.
+    """
+    weights = np.asarray(weights, dtype=float)
+    if weights.ndim != 2 or weights.shape[0] != len(iso) or weights.shape[1] < len(text):
+        raise ValueError(
+            f"weights must have one row per answer character ({len(iso)}) and a column per input "
+            f"character (at least {len(text)}), got shape {weights.shape}"
+        )
+    spans = field_spans(text, iso)
+    looked = weights[:, : len(text)].argmax(axis=1)
+    hits = sum(start <= looked[position] < end for position, (start, end) in spans.items())
+    chance = sum((end - start) / len(text) for start, end in spans.values())
+    return int(hits), len(spans), float(chance)
+
+
+# ---------------------------------------------------------------- latency
+def milliseconds(call, repeats: int, warmup: int = 2) -> np.ndarray:
+    """Wall time of `call()` in ms, `repeats` times, after `warmup` untimed calls (graph tracing)."""
+    import time
+
+    repeats = checks.positive_int("repeats", repeats)
+    warmup = checks.whole_number("warmup", warmup, minimum=0)
+    for _ in range(warmup):
+        call()
+    times = np.empty(repeats)
+    for i in range(repeats):
+        begin = time.perf_counter()
+        call()
+        times[i] = 1000 * (time.perf_counter() - begin)
+    return times
