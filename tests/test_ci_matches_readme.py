@@ -51,7 +51,7 @@ def test_ci_installs_the_browser_before_the_tests():
 def test_the_test_command_runs_everything():
     """`python -m pytest` with the configuration: unit tests and every notebook under nbval."""
     config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
-    assert config["testpaths"] == ["tests", "notebooks"]
+    assert config["testpaths"] == ["notebooks", "tests"]  # the long notebooks first
     options = shlex.split(config["addopts"])
     assert "--nbval-lax" in options and "--dist" in options
     assert options[options.index("--dist") + 1] == "loadfile", "a notebook's cells must stay on one worker, in order"
