@@ -68,6 +68,10 @@ SLOW_TESTS = (
     "tests/test_forecasting.py::test_recursive_forecast_with_a_keras_model",
     "tests/test_callbacks.py::test_epoch_timer_times_every_epoch",
 )
+# Test files that run for tens of seconds (kernels, child processes, a browser): first in the
+# queue, before the notebooks, so that the two workers end together on the short unit tests
+# (with --no-loadscope-reorder, xdist hands out files in this order).
+LONG_TEST_FILES = ("tests/test_grade.py", "tests/test_deploy.py", "tests/test_browser_smoke.py")
 TRIAL_TIMEOUT = 900  # seconds per executed piece (a cell's worth of work)
 
 TALLY = pytest.StashKey[dict]()
@@ -108,7 +112,14 @@ def pytest_collection_modifyitems(session, config, items):
                 trial.add_marker(slow)
             out.extend(trials)
         out.append(item)
-    items[:] = out
+    items[:] = sorted(out, key=lambda item: run_order(item.nodeid))
+
+
+def run_order(nodeid: str) -> int:
+    """0 for the long test files, 1 for the notebooks, 2 for the unit tests (a stable sort keeps each file whole)."""
+    if nodeid.startswith(LONG_TEST_FILES):
+        return 0
+    return 1 if ".ipynb" in nodeid else 2
 
 
 def trials_before(item, first_cells: dict) -> list:

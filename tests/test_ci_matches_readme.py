@@ -51,10 +51,11 @@ def test_ci_installs_the_browser_before_the_tests():
 def test_the_test_command_runs_everything():
     """`python -m pytest` with the configuration: unit tests and every notebook under nbval."""
     config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
-    assert config["testpaths"] == ["notebooks", "tests"]  # the long notebooks first
+    assert config["testpaths"] == ["notebooks", "tests"]
     options = shlex.split(config["addopts"])
     assert "--nbval-lax" in options and "--dist" in options
     assert options[options.index("--dist") + 1] == "loadfile", "a notebook's cells must stay on one worker, in order"
+    assert "--no-loadscope-reorder" in options, "xdist must keep conftest.py's order (long files first)"
     for narrowing in ("-m", "-k", "--deselect", "--ignore", "--lf", "-x"):
         assert narrowing not in options, f"addopts must not narrow the test command ({narrowing})"
     assert not (REPO_ROOT / "pytest.ini").exists(), "one pytest configuration: pyproject.toml"
@@ -86,3 +87,25 @@ def test_requirements_pin_keras_3_and_no_legacy_keras():
     assert "tf_keras" not in requirements.replace("(tf_keras)", "")
     for package in ("tensorflow", "jupyterlab", "matplotlib", "pandas", "nbval", "pytest", "pytest-xdist", "nbclient"):
         assert re.search(rf"^{package}\b", requirements, re.M), f"requirements.txt misses {package}"
+
+
+def test_long_files_run_first_and_each_file_stays_whole():
+    """conftest.py's order: the long test files, then the notebooks, then the unit tests."""
+    import conftest
+
+    nodeids = [
+        "tests/test_checks.py::test_a",
+        "notebooks/03_gru_vs_lstm.ipynb::Cell 0",
+        "tests/test_grade.py::test_b",
+        "notebooks/03_gru_vs_lstm.ipynb::Cell 1",
+        "tests/test_browser_smoke.py::test_c",
+    ]
+    assert sorted(nodeids, key=conftest.run_order) == [
+        "tests/test_grade.py::test_b",
+        "tests/test_browser_smoke.py::test_c",
+        "notebooks/03_gru_vs_lstm.ipynb::Cell 0",
+        "notebooks/03_gru_vs_lstm.ipynb::Cell 1",
+        "tests/test_checks.py::test_a",
+    ]
+    for long_file in conftest.LONG_TEST_FILES:
+        assert (conftest.REPO_ROOT / long_file).is_file(), f"{long_file} is listed in LONG_TEST_FILES but gone"

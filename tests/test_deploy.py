@@ -304,12 +304,24 @@ def test_an_interrupt_stops_every_child(monkeypatch, tmp_path):
         lambda jobs: f"import os, time; open({str(pids)!r} + f'/{{os.getpid()}}', 'w').close(); time.sleep(60)",
     )
     jobs = [{"saved_model_dir": tmp_path, "tflite_path": tmp_path / f"{i}.tflite"} for i in range(4)]
-    timer = threading.Timer(1.5, lambda: signal.pthread_kill(threading.main_thread().ident, signal.SIGINT))
-    timer.start()
-    start = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        deploy.convert_all(jobs, workers=2, timeout=60)
-    assert time.monotonic() - start < 10  # not the children's 60 s
+
+    def ctrl_c_once_both_children_run():
+        deadline = time.monotonic() + 30
+        while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    # Ctrl-C as Python and Jupyter's kernel handle it (a KeyboardInterrupt in the main thread),
+    # whatever handler an earlier test in this process left installed.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=ctrl_c_once_both_children_run, daemon=True).start()
+        start = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            deploy.convert_all(jobs, workers=2, timeout=60)
+        assert time.monotonic() - start < 30  # not the children's 60 s
+    finally:
+        signal.signal(signal.SIGINT, previous)
     time.sleep(0.5)
     started = [int(p.name) for p in pids.iterdir()]
     assert len(started) == 2  # one child per worker, and no new one after the interrupt
