@@ -1,5 +1,7 @@
 import json
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -153,3 +155,24 @@ def test_run_reports_metrics_and_the_failing_cell(tmp_path):
     assert "| 01_good.ipynb | ok |" in (tmp_path / "build" / "report.md").read_text()
     assert (tmp_path / "build" / "executed" / "fast" / "02_bad.ipynb").exists()
     assert nbtools.read(tmp_path / "01_good.ipynb").cells[0].outputs == []  # sources untouched
+
+
+def test_the_tools_skip_jsonschemas_iri_grammar_and_still_validate_notebooks():
+    """Each graded submission starts a process that imports the tools: no 0.9 s grammar build there."""
+    script = (
+        "import sys\nimport utils.tools.notebooks as nbtools\nimport nbformat\n"
+        "assert sys.modules.get('rfc3987_syntax', None) is None, 'the IRI grammar was imported'\n"
+        "nb = nbtools.read(sys.argv[1])\n"
+        "nbformat.validate(nb)\n"
+        "bad = nbformat.from_dict({**nb, 'cells': [{'cell_type': 'code', 'source': 'x'}]})\n"
+        "try:\n"
+        "    nbformat.validate(bad)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid notebook refused')\n"
+    )
+    first_lesson = nbtools.lesson_notebooks()[0]
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(first_lesson)], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip() == "invalid notebook refused"
