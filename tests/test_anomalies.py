@@ -208,6 +208,37 @@ def test_ap_interval_contains_the_ap_and_narrows_with_a_perfect_score():
         anomalies.ap_interval(truth, noisy, np.arange(10))
 
 
+def test_ap_difference_is_paired_and_gives_the_protocols_verdict():
+    rng = np.random.default_rng(1)
+    truth = rng.random(300) < 0.15
+    blocks = np.arange(300) // 7
+    good = truth + rng.normal(0, 0.3, 300)
+    poor = truth + rng.normal(0, 3.0, 300)
+    clear = anomalies.ap_difference(truth, good, poor, blocks, names=("good", "poor"), n_boot=300)
+    assert clear["difference"] == pytest.approx(
+        anomalies.average_precision(truth, good) - anomalies.average_precision(truth, poor)
+    )
+    assert 0 < clear["low"] <= clear["difference"] <= clear["high"] and clear["verdict"] == "good better"
+    reverse = anomalies.ap_difference(truth, poor, good, blocks, names=("poor", "good"), n_boot=300)
+    assert reverse["verdict"] == "good better" and reverse["high"] < 0
+    # A detector against itself plus a tiny shift of every score: the same ranking, so every
+    # paired draw is exactly 0, while two separate intervals would each be wide.
+    same = anomalies.ap_difference(truth, good, good + 0.01, blocks, n_boot=100)
+    assert same == {"difference": 0.0, "low": 0.0, "high": 0.0, "verdict": "no clear difference"}
+    assert anomalies.ap_interval(truth, good, blocks, n_boot=100)["low"] < 1.0
+
+
+def test_ap_difference_refuses_scores_it_cannot_pair():
+    truth = np.arange(20) % 5 == 0
+    scores = np.arange(20.0)
+    with pytest.raises(ValueError, match="same length"):
+        anomalies.ap_difference(truth, scores, scores[:-1], np.arange(20) // 7)
+    with pytest.raises(ValueError, match="NaN"):
+        anomalies.ap_difference(truth, scores, np.where(truth, np.nan, 1.0), np.arange(20) // 7)
+    with pytest.raises(ValueError, match="one block id per day"):
+        anomalies.ap_difference(truth, scores, scores, np.arange(10))
+
+
 # ---------------------------------------------------------------- injections
 def test_plan_injections_spaces_the_days_and_is_reproducible():
     days = pd.date_range("2024-01-01", periods=200, freq="D")

@@ -29,7 +29,7 @@ own lesson, then the other lessons that import it).
 | 06 | `lesson06_text` | `build_vectorizer`, `make_dataset`, `predict_sentiment` |
 | 07 (and 10) | `lesson07_chars` | `CharVocabulary`, `sequence_dataset`, `generate`, `complete_word`, `predict_carrying_state` |
 | 08 | `lesson08_seq2seq` | `CharTokenizer`, `seq2seq_dataset`, `greedy_decode`, `beam_search`, `state_at_every_step`, `choose_learning_rate`, `field_spans`, `alignment_hits`, `milliseconds` |
-| 09 | `lesson09_anomalies` | `copied_days`, `away_days`, `average_precision`, `threshold_for_recall`, `ap_interval`, `inject`, `normalise_by_hour`, `load_nab` |
+| 09 | `lesson09_anomalies` | `copied_days`, `away_days`, `average_precision`, `threshold_for_recall`, `ap_interval`, `ap_difference`, `inject`, `normalise_by_hour`, `load_nab` |
 | 10 | `lesson10_deploy` | `step_model`, `convert_all`, `convert_in_subprocess`, `litert_runner`, `BareRunner`, `Int8Step`, `quantized_input_range`, `clipped_fraction`, `latency`, `StreamServer`, `http_endpoint` |
 | 11 | `lesson11_speech` | `log_mel`, `length_batches`, `dtw_distances`, `ctc_targets`, `error_rates` |
 """

@@ -24,6 +24,7 @@ its score is >= the threshold:
     episodes                one id per run of labelled days (an away week is one episode)
     day_blocks              bootstrap blocks: each episode one block, the other days in weeks
     ap_interval             average precision with a 95 % block-bootstrap interval
+    ap_difference           AP of A minus AP of B on the same days: paired interval and verdict
 
 anomalies of known kinds, injected into held-out days (the lesson's core):
 
@@ -48,7 +49,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core import checks
+from ..core import checks, protocol
 from ..core.datasets import verified_path
 from ..core.exercises import check_close_naming_mistakes  # noqa: F401 (the check of Exercise 3 calls it from here)
 from ..core.paths import DATA_DIR
@@ -293,6 +294,23 @@ def day_blocks(flags, block_days: int = 7) -> np.ndarray:
     return blocks
 
 
+def _block_resamples(labels: np.ndarray, blocks, n_boot: int, seed: int):
+    """`n_boot` draws of whole blocks with replacement, as row indices; draws without a labelled day are redrawn."""
+    blocks = np.asarray(blocks)
+    if blocks.shape != labels.shape:
+        raise ValueError(f"blocks must give one block id per day ({len(labels)}), got shape {blocks.shape}")
+    checks.positive_int("n_boot", n_boot)
+    ids = np.unique(blocks, return_inverse=True)[1]
+    members = [np.flatnonzero(ids == b) for b in range(ids.max() + 1)]
+    rng = np.random.default_rng(seed)
+    drawn = 0
+    while drawn < n_boot:
+        rows = np.concatenate([members[b] for b in rng.integers(0, len(members), len(members))])
+        if labels[rows].any():
+            drawn += 1
+            yield rows
+
+
 def ap_interval(labels, scores, blocks, n_boot: int = 1000, seed: int = 0) -> dict:
     """Average precision with a 95 % interval from resampling whole `blocks` (days, episodes).
 
@@ -301,20 +319,33 @@ def ap_interval(labels, scores, blocks, n_boot: int = 1000, seed: int = 0) -> di
     labelled day are redrawn) and reports the 2.5 and 97.5 percentiles.
     """
     labels, scores = _checked(labels, scores)
-    blocks = np.asarray(blocks)
-    if blocks.shape != labels.shape:
-        raise ValueError(f"blocks must give one block id per day ({len(labels)}), got shape {blocks.shape}")
-    checks.positive_int("n_boot", n_boot)
-    ids = np.unique(blocks, return_inverse=True)[1]
-    members = [np.flatnonzero(ids == b) for b in range(ids.max() + 1)]
-    rng = np.random.default_rng(seed)
-    draws = []
-    while len(draws) < n_boot:
-        rows = np.concatenate([members[b] for b in rng.integers(0, len(members), len(members))])
-        if labels[rows].any():
-            draws.append(average_precision(labels[rows], scores[rows]))
+    draws = [average_precision(labels[rows], scores[rows]) for rows in _block_resamples(labels, blocks, n_boot, seed)]
     low, high = np.quantile(draws, [0.025, 0.975])
     return {"ap": average_precision(labels, scores), "low": float(low), "high": float(high)}
+
+
+def ap_difference(labels, scores_a, scores_b, blocks, names=("A", "B"), n_boot: int = 1000, seed: int = 0) -> dict:
+    """AP of detector A minus AP of detector B on the same days, a paired 95 % interval and the verdict.
+
+    Each draw resamples whole `blocks` once and recomputes both APs on the days drawn, so
+    what the two detectors share (a hard day is hard for both) cancels out. Two separate
+    intervals that overlap can still hide a clear paired difference, and the reverse.
+    Higher AP is better: the verdict is `utils.core.protocol.verdict` of A minus B.
+    """
+    labels, a = _checked(labels, scores_a)
+    _, b = _checked(labels, scores_b)
+    draws = [
+        average_precision(labels[rows], a[rows]) - average_precision(labels[rows], b[rows])
+        for rows in _block_resamples(labels, blocks, n_boot, seed)
+    ]
+    low, high = (float(q) for q in np.quantile(draws, [0.025, 0.975]))
+    difference = average_precision(labels, a) - average_precision(labels, b)
+    return {
+        "difference": difference,
+        "low": low,
+        "high": high,
+        "verdict": protocol.verdict(low, high, tuple(names), lower_is_better=False),
+    }
 
 
 # ---------------------------------------------------------------- injected anomalies
