@@ -1,5 +1,22 @@
 """Plausible wrong answers to lesson 08's exercises, and the likely ones whose hint must name the mistake."""
 
+
+def _attention(
+    scores="query @ keys.T", triangle="np.tril(np.ones(scores.shape, dtype=bool))", axis=1, context="values"
+):
+    """Exercise 2's answer (masked dot-product attention) with one part changed."""
+    return f"""
+scores = {scores}
+allowed = np.broadcast_to(keep[None, :], scores.shape)
+if causal:
+    allowed = allowed & {triangle}
+scores = np.where(allowed, scores, -np.inf)
+weights = np.exp(scores - scores.max(axis={axis}, keepdims=True))
+weights /= weights.sum(axis={axis}, keepdims=True)
+return weights @ {context}, weights
+"""
+
+
 WRONG_ANSWERS = {
     1: {
         "the state only at the first step": """
@@ -23,16 +40,7 @@ return ops.concatenate([embedded, ops.concatenate([before, last], axis=1)], axis
 """,
     },
     2: {
-        "softmax over the queries instead of the keys": """
-scores = query @ keys.T
-allowed = np.broadcast_to(keep[None, :], scores.shape)
-if causal:
-    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool))
-scores = np.where(allowed, scores, -np.inf)
-weights = np.exp(scores - scores.max(axis=0, keepdims=True))
-weights /= weights.sum(axis=0, keepdims=True)
-return weights @ values, weights
-""",
+        "softmax over the queries instead of the keys": _attention(axis=0),
         "padding not masked": """
 scores = query @ keys.T
 if causal:
@@ -41,46 +49,16 @@ weights = np.exp(scores - scores.max(axis=1, keepdims=True))
 weights /= weights.sum(axis=1, keepdims=True)
 return weights @ values, weights
 """,
-        "the causal mask lets queries see the later keys (upper triangle)": """
-scores = query @ keys.T
-allowed = np.broadcast_to(keep[None, :], scores.shape)
-if causal:
-    allowed = allowed & np.triu(np.ones(scores.shape, dtype=bool))
-scores = np.where(allowed, scores, -np.inf)
-weights = np.exp(scores - scores.max(axis=1, keepdims=True))
-weights /= weights.sum(axis=1, keepdims=True)
-return weights @ values, weights
-""",
-        "the causal mask hides each query's own key too": """
-scores = query @ keys.T
-allowed = np.broadcast_to(keep[None, :], scores.shape)
-if causal:
-    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool), k=-1)
-scores = np.where(allowed, scores, -np.inf)
-weights = np.exp(scores - scores.max(axis=1, keepdims=True))
-weights /= weights.sum(axis=1, keepdims=True)
-return weights @ values, weights
-""",
-        "scores scaled by the square root of d (Keras' Attention does not scale)": """
-scores = query @ keys.T / np.sqrt(query.shape[1])
-allowed = np.broadcast_to(keep[None, :], scores.shape)
-if causal:
-    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool))
-scores = np.where(allowed, scores, -np.inf)
-weights = np.exp(scores - scores.max(axis=1, keepdims=True))
-weights /= weights.sum(axis=1, keepdims=True)
-return weights @ values, weights
-""",
-        "context made of the keys instead of the values": """
-scores = query @ keys.T
-allowed = np.broadcast_to(keep[None, :], scores.shape)
-if causal:
-    allowed = allowed & np.tril(np.ones(scores.shape, dtype=bool))
-scores = np.where(allowed, scores, -np.inf)
-weights = np.exp(scores - scores.max(axis=1, keepdims=True))
-weights /= weights.sum(axis=1, keepdims=True)
-return weights @ keys, weights
-""",
+        "the causal mask lets queries see the later keys (upper triangle)": _attention(
+            triangle="np.triu(np.ones(scores.shape, dtype=bool))"
+        ),
+        "the causal mask hides each query's own key too": _attention(
+            triangle="np.tril(np.ones(scores.shape, dtype=bool), k=-1)"
+        ),
+        "scores scaled by the square root of d (Keras' Attention does not scale)": _attention(
+            scores="query @ keys.T / np.sqrt(query.shape[1])"
+        ),
+        "context made of the keys instead of the values": _attention(context="keys"),
         "causal ignored": """
 scores = query @ keys.T
 scores = np.where(keep[None, :], scores, -np.inf)
